@@ -456,7 +456,9 @@ func (endpointURLValidator) Description(_ context.Context) string {
 	return "value must be an absolute http or https URL such as https://s3.example.com"
 }
 
-func (v endpointURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v endpointURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (endpointURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
