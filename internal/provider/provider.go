@@ -35,7 +35,10 @@ var EndpointServices = []string{"s3", "s3control", "iam", "sts", "kms", "organiz
 
 // DataSources lists the data sources the provider serves. Append one line per data source.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewCheckDataSource,
+		NewChecksDataSource,
+	}
 }
 
 // Resources lists the resources the provider serves. Append one line per resource.
