@@ -87,6 +87,9 @@ type Principal struct {
 	// ManagementAccount: the principal's account is its organization's management account.
 	ManagementAccount bool
 	HasBoundary       bool // set by the caller when a permissions boundary is attached
+	// CanonicalID is the S3 canonical user id of the principal's account, when
+	// known; a CanonicalUser principal entry matches (ClassAccount) only then.
+	CanonicalID string
 }
 
 // MatchClass is how a resource-policy Principal entry matched the caller (spec 1.4).
@@ -160,6 +163,11 @@ type Input struct {
 	SCPExemptReason string
 	RCPExempt       bool
 	RCPExemptReason string
+
+	// ResourceDenyExempt ignores Deny statements of the resource policy (the
+	// bucket owner's root user calling Get/Put/DeleteBucketPolicy, spec 1.9);
+	// the traces are kept.
+	ResourceDenyExempt bool
 }
 
 // StatementTrace records how one statement fared against the request.
@@ -180,6 +188,16 @@ type StatementTrace struct {
 	// Reason says why the statement did not match (or how it matched), for humans.
 	Reason      string
 	MissingKeys []string // condition keys read but absent from the context
+
+	// Stmt is the evaluated statement (its Action/Resource patterns let
+	// callers phrase hints such as bucket-vs-object mismatches). Not copied.
+	Stmt *policy.Statement
+	// Conditions is the three-valued condition result; CondError means an
+	// unknown operator or unparseable value (fail closed: a Deny matches).
+	Conditions CondResult
+	// FailClosed: the statement is a Deny that matched only because a
+	// condition could not be evaluated.
+	FailClosed bool
 }
 
 // LayerResult is one layer's own verdict.

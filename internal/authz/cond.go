@@ -1,0 +1,491 @@
+package authz
+
+import (
+	"encoding/base64"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
+
+// CondResult is the three-valued outcome of a condition block.
+type CondResult int
+
+const (
+	// CondFalse: at least one condition is definitely not satisfied.
+	CondFalse CondResult = iota
+	// CondTrue: every condition is satisfied.
+	CondTrue
+	// CondError: no condition is definitely false, but one could not be
+	// evaluated (unknown operator, unparseable policy or request value). The
+	// evaluator fails closed: an Allow statement with CondError does not
+	// match, a Deny statement with CondError DOES match, so an input the
+	// engine does not understand can never let a request through.
+	CondError
+)
+
+func (r CondResult) String() string {
+	switch r {
+	case CondTrue:
+		return "true"
+	case CondError:
+		return "error"
+	}
+	return "false"
+}
+
+// opFamily groups operators by how they compare values.
+type opFamily int
+
+const (
+	famUnknown opFamily = iota
+	famString
+	famStringIC
+	famStringLike
+	famNumeric
+	famDate
+	famBool
+	famBinary
+	famIP
+	famARN
+	famNull
+)
+
+// cmpKind is the comparison inside numeric and date families.
+type cmpKind int
+
+const (
+	cmpEq cmpKind = iota
+	cmpLt
+	cmpLe
+	cmpGt
+	cmpGe
+)
+
+type opInfo struct {
+	fam     opFamily
+	negated bool
+	cmp     cmpKind
+	vars    bool // variables allowed in values (String and ARN families, spec 6.7)
+}
+
+var operators = map[string]opInfo{
+	"StringEquals":              {fam: famString, vars: true},
+	"StringNotEquals":           {fam: famString, negated: true, vars: true},
+	"StringEqualsIgnoreCase":    {fam: famStringIC, vars: true},
+	"StringNotEqualsIgnoreCase": {fam: famStringIC, negated: true, vars: true},
+	"StringLike":                {fam: famStringLike, vars: true},
+	"StringNotLike":             {fam: famStringLike, negated: true, vars: true},
+	"NumericEquals":             {fam: famNumeric, cmp: cmpEq},
+	"NumericNotEquals":          {fam: famNumeric, cmp: cmpEq, negated: true},
+	"NumericLessThan":           {fam: famNumeric, cmp: cmpLt},
+	"NumericLessThanEquals":     {fam: famNumeric, cmp: cmpLe},
+	"NumericGreaterThan":        {fam: famNumeric, cmp: cmpGt},
+	"NumericGreaterThanEquals":  {fam: famNumeric, cmp: cmpGe},
+	"DateEquals":                {fam: famDate, cmp: cmpEq},
+	"DateNotEquals":             {fam: famDate, cmp: cmpEq, negated: true},
+	"DateLessThan":              {fam: famDate, cmp: cmpLt},
+	"DateLessThanEquals":        {fam: famDate, cmp: cmpLe},
+	"DateGreaterThan":           {fam: famDate, cmp: cmpGt},
+	"DateGreaterThanEquals":     {fam: famDate, cmp: cmpGe},
+	"Bool":                      {fam: famBool},
+	"BinaryEquals":              {fam: famBinary},
+	"IpAddress":                 {fam: famIP},
+	"NotIpAddress":              {fam: famIP, negated: true},
+	"ArnEquals":                 {fam: famARN, vars: true},
+	"ArnLike":                   {fam: famARN, vars: true},
+	"ArnNotEquals":              {fam: famARN, negated: true, vars: true},
+	"ArnNotLike":                {fam: famARN, negated: true, vars: true},
+	"Null":                      {fam: famNull},
+}
+
+// splitOperator parses a raw operator such as "ForAnyValue:StringNotEqualsIfExists"
+// when the parser did not fill Qualifier/Base.
+func splitOperator(op policy.Operator) policy.Operator {
+	if op.Base != "" {
+		return op
+	}
+	raw := op.Raw
+	out := policy.Operator{Raw: raw}
+	if i := strings.IndexByte(raw, ':'); i >= 0 {
+		out.Qualifier = raw[:i]
+		raw = raw[i+1:]
+	}
+	if strings.HasSuffix(raw, "IfExists") && raw != "IfExists" {
+		out.IfExists = true
+		raw = strings.TrimSuffix(raw, "IfExists")
+	}
+	out.Base = raw
+	return out
+}
+
+// EvalConditions evaluates a statement's Condition element against the
+// request context (spec 6.6). vars enables ${...} substitution (policy
+// Version 2012-10-17). ok is true only when every condition holds; a
+// condition that cannot be evaluated (unknown operator, unparseable value)
+// makes ok false — use EvaluateConditions to tell "false" from "error".
+// missing lists the context keys read but absent (sorted order of reading,
+// de-duplicated); reason describes the first failing condition.
+func EvalConditions(conds []policy.Condition, ctx *Context, vars bool) (ok bool, missing []string, reason string) {
+	r, missing, reason := EvaluateConditions(conds, ctx, vars)
+	return r == CondTrue, missing, reason
+}
+
+// EvaluateConditions is EvalConditions with the three-valued result. Every
+// condition is evaluated (no short-circuit) so that all missing keys are
+// reported. The conjunction is three-valued: false if any condition is
+// false, else error if any is an error, else true.
+func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
+	res := CondTrue
+	var missing []string
+	reason := ""
+	for i := range conds {
+		r, miss, why := evalCondition(&conds[i], ctx, vars)
+		for _, m := range miss {
+			missing = appendUnique(missing, m)
+		}
+		switch r {
+		case CondFalse:
+			if res != CondFalse {
+				reason = why
+			}
+			res = CondFalse
+		case CondError:
+			if res == CondTrue {
+				res = CondError
+				reason = why
+			}
+		}
+	}
+	return res, missing, reason
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func condName(c *policy.Condition) string {
+	raw := c.Operator.Raw
+	if raw == "" {
+		raw = c.Operator.Base
+	}
+	return raw + " " + c.Key
+}
+
+// evalCondition evaluates one (operator, key, values) triple.
+func evalCondition(c *policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
+	op := splitOperator(c.Operator)
+	info, known := operators[op.Base]
+	if !known || (op.Qualifier != "" && op.Qualifier != "ForAllValues" && op.Qualifier != "ForAnyValue") {
+		return CondError, nil, "condition " + condName(c) + ": unsupported operator " + strconvQuote(c.Operator.Raw) + " (fail closed: an Allow does not match, a Deny matches)"
+	}
+	v, found := ctx.Get(c.Key)
+	present := found && len(v.Values) > 0
+	var missing []string
+	if !present {
+		missing = []string{c.Key}
+	}
+
+	if info.fam == famNull {
+		if op.IfExists && !present {
+			return CondTrue, missing, ""
+		}
+		res := CondFalse
+		for _, pv := range c.Values {
+			switch strings.ToLower(pv) {
+			case "true":
+				if !present {
+					res = CondTrue
+				}
+			case "false":
+				if present {
+					res = CondTrue
+				}
+			default:
+				return CondError, missing, "condition " + condName(c) + ": Null takes \"true\" or \"false\", got " + strconvQuote(pv)
+			}
+		}
+		if res == CondFalse {
+			if present {
+				return res, missing, "condition " + condName(c) + " not met: key is present"
+			}
+			return res, missing, "condition " + condName(c) + " not met: key is absent"
+		}
+		return res, missing, ""
+	}
+
+	if !present {
+		switch {
+		case op.IfExists:
+			return CondTrue, missing, ""
+		case op.Qualifier == "ForAllValues":
+			return CondTrue, missing, ""
+		case op.Qualifier == "ForAnyValue":
+			return CondFalse, missing, "condition " + condName(c) + " not met: key " + c.Key + " is missing (ForAnyValue is false on a missing or empty set)"
+		case info.negated:
+			return CondTrue, missing, ""
+		}
+		return CondFalse, missing, "condition " + condName(c) + " not met: key " + c.Key + " is missing from the request"
+	}
+
+	// Expand variables in the policy values once.
+	pvals := c.Values
+	var exps []expansion
+	if vars && info.vars {
+		for i, pv := range c.Values {
+			if hasVar(pv) {
+				if exps == nil {
+					exps = make([]expansion, len(c.Values))
+					for j := range c.Values {
+						exps[j] = expansion{s: c.Values[j]}
+					}
+				}
+				exps[i] = expandVars(pv, ctx)
+				for _, m := range exps[i].missing {
+					missing = appendUnique(missing, m)
+				}
+			}
+		}
+	}
+
+	// valueSat reports whether one request value satisfies the (possibly
+	// negated) operator against the policy list: positive = matches any,
+	// negated = matches none.
+	valueSat := func(rv string) (bool, error) {
+		any := false
+		for i, pv := range pvals {
+			var lit []bool
+			if exps != nil {
+				if !exps[i].resolved() {
+					continue // an unresolved variable matches nothing
+				}
+				pv, lit = exps[i].s, exps[i].lit
+			}
+			m, err := matchValue(info, pv, lit, rv)
+			if err != nil {
+				return false, err
+			}
+			if m {
+				any = true
+				break
+			}
+		}
+		if info.negated {
+			return !any, nil
+		}
+		return any, nil
+	}
+
+	switch op.Qualifier {
+	case "":
+		if len(v.Values) > 1 {
+			return CondFalse, missing, "condition " + condName(c) + " not met: key " + c.Key + " is multivalued; a plain operator does not match a multivalued value (use ForAnyValue/ForAllValues)"
+		}
+		ok, err := valueSat(v.Values[0])
+		if err != nil {
+			return CondError, missing, "condition " + condName(c) + ": " + err.Error()
+		}
+		if !ok {
+			return CondFalse, missing, "condition " + condName(c) + " not met by request value " + strconvQuote(v.Values[0])
+		}
+		return CondTrue, missing, ""
+	case "ForAllValues":
+		for _, rv := range v.Values {
+			ok, err := valueSat(rv)
+			if err != nil {
+				return CondError, missing, "condition " + condName(c) + ": " + err.Error()
+			}
+			if !ok {
+				return CondFalse, missing, "condition " + condName(c) + " not met: request value " + strconvQuote(rv) + " is not allowed"
+			}
+		}
+		return CondTrue, missing, ""
+	default: // ForAnyValue
+		var firstErr error
+		for _, rv := range v.Values {
+			ok, err := valueSat(rv)
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				continue
+			}
+			if ok {
+				return CondTrue, missing, ""
+			}
+		}
+		if firstErr != nil {
+			return CondError, missing, "condition " + condName(c) + ": " + firstErr.Error()
+		}
+		return CondFalse, missing, "condition " + condName(c) + " not met: no request value satisfies it"
+	}
+}
+
+type condErr string
+
+func (e condErr) Error() string { return string(e) }
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
+
+// matchValue compares one policy value with one request value using the
+// positive form of the operator.
+func matchValue(info opInfo, pv string, lit []bool, rv string) (bool, error) {
+	switch info.fam {
+	case famString:
+		return pv == rv, nil
+	case famStringIC:
+		return strings.EqualFold(pv, rv), nil
+	case famStringLike:
+		return glob(pv, rv, false, lit), nil
+	case famARN:
+		return matchARN(pv, lit, rv), nil
+	case famBool:
+		lp := strings.ToLower(pv)
+		if lp != "true" && lp != "false" {
+			return false, condErr("Bool policy value must be \"true\" or \"false\", got " + strconvQuote(pv))
+		}
+		return strings.EqualFold(lp, rv), nil
+	case famNumeric:
+		a, err := strconv.ParseFloat(strings.TrimSpace(pv), 64)
+		if err != nil {
+			return false, condErr("policy value " + strconvQuote(pv) + " is not a number")
+		}
+		b, err := strconv.ParseFloat(strings.TrimSpace(rv), 64)
+		if err != nil {
+			return false, condErr("request value " + strconvQuote(rv) + " is not a number")
+		}
+		return compare(info.cmp, cmp3(b, a)), nil
+	case famDate:
+		a, err := parseDate(pv)
+		if err != nil {
+			return false, condErr("policy value " + strconvQuote(pv) + " is not an ISO 8601 date or epoch seconds")
+		}
+		b, err := parseDate(rv)
+		if err != nil {
+			return false, condErr("request value " + strconvQuote(rv) + " is not an ISO 8601 date or epoch seconds")
+		}
+		return compare(info.cmp, b.Compare(a)), nil
+	case famBinary:
+		pb, err := base64.StdEncoding.DecodeString(pv)
+		if err != nil {
+			return false, condErr("BinaryEquals policy value " + strconvQuote(pv) + " is not base64")
+		}
+		if rv == pv {
+			return true, nil
+		}
+		if rb, err := base64.StdEncoding.DecodeString(rv); err == nil {
+			return string(rb) == string(pb), nil
+		}
+		return rv == string(pb), nil
+	case famIP:
+		pfx, err := parseCIDR(pv)
+		if err != nil {
+			return false, condErr("policy value " + strconvQuote(pv) + " is not an IP address or CIDR")
+		}
+		addr, err := netip.ParseAddr(strings.TrimSpace(rv))
+		if err != nil {
+			return false, condErr("request value " + strconvQuote(rv) + " is not an IP address")
+		}
+		return pfx.Contains(addr), nil
+	}
+	return false, condErr("unsupported operator family")
+}
+
+func cmp3(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// compare applies a comparison to the sign of request-vs-policy.
+func compare(k cmpKind, c int) bool {
+	switch k {
+	case cmpLt:
+		return c < 0
+	case cmpLe:
+		return c <= 0
+	case cmpGt:
+		return c > 0
+	case cmpGe:
+		return c >= 0
+	}
+	return c == 0
+}
+
+// parseCIDR parses an IPv4/IPv6 CIDR; a bare address is /32 or /128.
+func parseCIDR(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.IndexByte(s, '/') >= 0 {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return p, err
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+	"20060102T150405Z",
+	"20060102",
+}
+
+// parseDate accepts W3C ISO 8601 forms and epoch seconds (spec 6.6).
+func parseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, condErr("empty date")
+	}
+	if isEpoch(s) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return time.Time{}, err
+		}
+		sec := int64(f)
+		nsec := int64((f - float64(sec)) * 1e9)
+		return time.Unix(sec, nsec).UTC(), nil
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, condErr("bad date")
+}
+
+func isEpoch(s string) bool {
+	dot := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '-' && i == 0 && len(s) > 1:
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return true
+}

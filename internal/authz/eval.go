@@ -1,0 +1,400 @@
+package authz
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
+
+// PolicyEval is the outcome of one policy against a request.
+type PolicyEval struct {
+	Traces []StatementTrace
+	Allow  bool // some Allow statement matched
+	Deny   bool // some Deny statement matched (incl. fail-closed matches)
+	// AllowClass is the strongest principal match class among the matching
+	// Allow statements (Direct > RoleOfSession/UserOfFederated > Account);
+	// ClassDirect for policies without a Principal element.
+	AllowClass  MatchClass
+	MissingKeys []string
+}
+
+// classRank orders match classes (spec 1.4).
+func classRank(c MatchClass) int {
+	switch c {
+	case ClassDirect:
+		return 3
+	case ClassRoleOfSession, ClassUserOfFederated:
+		return 2
+	case ClassAccount:
+		return 1
+	}
+	return 0
+}
+
+func better(a, b MatchClass) MatchClass {
+	if classRank(b) > classRank(a) {
+		return b
+	}
+	return a
+}
+
+// EvaluatePolicy evaluates every statement of p (no short-circuit) for req.
+// layer and policyIndex label the traces.
+func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request) PolicyEval {
+	var pe PolicyEval
+	evalPolicyInto(p, layer, policyIndex, 0, req, &pe)
+	return pe
+}
+
+func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, pe *PolicyEval) {
+	if p == nil {
+		return
+	}
+	vars := p.VariablesEnabled()
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		tr := evalStatement(st, vars, layer, req)
+		tr.PolicyIndex = policyIndex
+		tr.SubIndex = sub
+		if tr.Matched {
+			if st.Effect == policy.Deny {
+				pe.Deny = true
+			} else if st.Effect == policy.Allow {
+				pe.Allow = true
+				pe.AllowClass = better(pe.AllowClass, tr.PrincipalClass)
+			}
+		}
+		for _, k := range tr.MissingKeys {
+			pe.MissingKeys = appendUnique(pe.MissingKeys, k)
+		}
+		pe.Traces = append(pe.Traces, tr)
+	}
+}
+
+const (
+	reasonMatched         = "matched"
+	reasonEffect          = "statement has an unknown Effect"
+	reasonNoAction        = "statement has no Action or NotAction"
+	reasonAction          = "action does not match"
+	reasonNotAction       = "action is listed in NotAction"
+	reasonNoResource      = "statement has no Resource or NotResource"
+	reasonResource        = "resource does not match"
+	reasonNotResource     = "resource is listed in NotResource"
+	reasonPrincipal       = "principal does not match"
+	reasonNotPrincipal    = "principal is listed in NotPrincipal"
+	reasonNPBoundary      = "NotPrincipal+Deny always applies to a principal with a permissions boundary"
+	reasonFailClosedDeny  = "Deny matched because a condition could not be evaluated (fail closed): "
+	reasonResourceUnbound = "resource pattern uses a policy variable with no value: "
+)
+
+func evalStatement(st *policy.Statement, vars bool, layer Layer, req *Request) StatementTrace {
+	tr := StatementTrace{
+		Layer:          layer,
+		StatementIndex: st.Index,
+		Sid:            st.Sid,
+		Effect:         st.Effect,
+		Stmt:           st,
+	}
+	// Action.
+	switch {
+	case st.Action != nil:
+		for _, a := range st.Action {
+			if MatchAction(a, req.Action) {
+				tr.ActionMatched = true
+				break
+			}
+		}
+	case st.NotAction != nil:
+		tr.ActionMatched = true
+		for _, a := range st.NotAction {
+			if MatchAction(a, req.Action) {
+				tr.ActionMatched = false
+				break
+			}
+		}
+	}
+	// Resource.
+	var unbound []string
+	switch {
+	case st.Resource != nil:
+		for _, r := range st.Resource {
+			ok, miss := matchResourceVars(r, req.Resource, vars, req.Context)
+			unbound = append(unbound, miss...)
+			if ok {
+				tr.ResourceMatched = true
+				break
+			}
+		}
+	case st.NotResource != nil:
+		tr.ResourceMatched = true
+		for _, r := range st.NotResource {
+			ok, miss := matchResourceVars(r, req.Resource, vars, req.Context)
+			unbound = append(unbound, miss...)
+			if ok {
+				tr.ResourceMatched = false
+				break
+			}
+		}
+	}
+	// Principal.
+	deny := st.Effect == policy.Deny
+	npExempt := false
+	switch {
+	case st.Principal != nil:
+		tr.PrincipalClass = matchPrincipals(st.Principal, &req.Principal, layer, deny)
+		tr.PrincipalMatched = tr.PrincipalClass != ClassNone
+	case st.NotPrincipal != nil:
+		if deny && req.Principal.HasBoundary {
+			tr.PrincipalMatched = true
+		} else {
+			c := matchPrincipals(st.NotPrincipal, &req.Principal, layer, false)
+			if deny {
+				// Exempt only when the caller itself is listed (user, session,
+				// federated user, service, "*"), or the account for its root
+				// user (spec 6.2, 1.7; T118: a role ARN alone does not exempt
+				// its sessions).
+				npExempt = c == ClassDirect || (c == ClassAccount && req.Principal.Kind == Root)
+			} else {
+				// NotPrincipal+Allow grants everyone not listed at all,
+				// anonymous included (spec 6.2).
+				npExempt = c != ClassNone
+			}
+			tr.PrincipalMatched = !npExempt
+		}
+		if tr.PrincipalMatched {
+			tr.PrincipalClass = ClassDirect
+		}
+	default:
+		tr.PrincipalMatched = true
+		tr.PrincipalClass = ClassDirect
+	}
+	for _, k := range unbound {
+		tr.MissingKeys = appendUnique(tr.MissingKeys, k)
+	}
+
+	effectOK := st.Effect == policy.Allow || st.Effect == policy.Deny
+	if !(tr.ActionMatched && tr.ResourceMatched && tr.PrincipalMatched && effectOK) {
+		tr.Conditions = CondFalse
+		switch {
+		case !effectOK:
+			tr.Reason = reasonEffect
+		case !tr.ActionMatched:
+			switch {
+			case st.Action == nil && st.NotAction == nil:
+				tr.Reason = reasonNoAction
+			case st.NotAction != nil:
+				tr.Reason = reasonNotAction
+			default:
+				tr.Reason = reasonAction
+			}
+		case !tr.ResourceMatched:
+			switch {
+			case st.Resource == nil && st.NotResource == nil:
+				tr.Reason = reasonNoResource
+			case st.NotResource != nil:
+				tr.Reason = reasonNotResource
+			case len(unbound) > 0:
+				tr.Reason = reasonResourceUnbound + strings.Join(unbound, ", ")
+			default:
+				tr.Reason = reasonResource
+			}
+		case npExempt:
+			tr.Reason = reasonNotPrincipal
+		default:
+			tr.Reason = reasonPrincipal
+		}
+		return tr
+	}
+	cr, miss, why := EvaluateConditions(st.Conditions, req.Context, vars)
+	tr.Conditions = cr
+	for _, k := range miss {
+		tr.MissingKeys = appendUnique(tr.MissingKeys, k)
+	}
+	switch cr {
+	case CondTrue:
+		tr.ConditionsMet = true
+		tr.Matched = true
+		tr.Reason = reasonMatched
+		if st.NotPrincipal != nil && deny && req.Principal.HasBoundary {
+			tr.Reason = reasonNPBoundary
+		}
+	case CondError:
+		if deny {
+			tr.Matched = true
+			tr.FailClosed = true
+			tr.Reason = reasonFailClosedDeny + why
+		} else {
+			tr.Reason = why
+		}
+	default:
+		tr.Reason = why
+	}
+	return tr
+}
+
+// matchResourceVars matches one Resource pattern, substituting variables when
+// enabled. A pattern with an unresolved variable matches nothing (spec 6.5,
+// 6.7); the variable names are returned.
+func matchResourceVars(pattern, resource string, vars bool, ctx *Context) (bool, []string) {
+	if !vars || !hasVar(pattern) {
+		return MatchResource(pattern, resource), nil
+	}
+	e := expandVars(pattern, ctx)
+	if !e.resolved() {
+		return false, e.missing
+	}
+	if e.s == "*" && e.lit == nil {
+		return true, nil
+	}
+	return glob(e.s, resource, false, e.lit), nil
+}
+
+// refCache memoises parsed principal entries (policies are parsed once and
+// evaluated many times).
+var refCache sync.Map // string -> parsedRef
+
+type parsedRef struct {
+	ref policy.PrincipalRef
+	ok  bool
+}
+
+func parseRef(s string) (policy.PrincipalRef, bool) {
+	if v, ok := refCache.Load(s); ok {
+		pr := v.(parsedRef)
+		return pr.ref, pr.ok
+	}
+	ref, err := policy.ParseAWSPrincipal(s)
+	pr := parsedRef{ref: ref, ok: err == nil}
+	refCache.Store(s, pr)
+	return pr.ref, pr.ok
+}
+
+func lastSegment(s string) string {
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func principalPartition(p *Principal) string {
+	if p.Partition != "" {
+		return p.Partition
+	}
+	return "aws"
+}
+
+// matchPrincipals returns the strongest class by which the Principal element
+// matches the caller (spec 1.4, 6.2), ClassNone when no entry matches. forDeny
+// resolves uncertainty towards matching (a role given without its session
+// name matches a Deny naming one of its sessions).
+func matchPrincipals(ps *policy.Principals, p *Principal, layer Layer, forDeny bool) MatchClass {
+	best := ClassNone
+	if ps.Wildcard {
+		return ClassDirect
+	}
+	signed := p.Kind != Anonymous && p.Kind != Service
+	part := principalPartition(p)
+	for _, s := range ps.AWS {
+		if s == "*" {
+			return ClassDirect
+		}
+		if !signed {
+			continue
+		}
+		ref, ok := parseRef(s)
+		if !ok {
+			continue // invalid entries (partial wildcards, ...) match nobody
+		}
+		if ref.Partition != "" && ref.Partition != part {
+			continue
+		}
+		switch ref.Kind {
+		case policy.RefWildcard:
+			return ClassDirect
+		case policy.RefAccount:
+			if ref.Account != p.Account {
+				continue
+			}
+			// In a VPC endpoint policy the account form grants only the
+			// account's root user (spec 1.8); for a Deny we keep the wider
+			// reading (fail closed).
+			if layer == LayerVPCE && !forDeny && p.Kind != Root {
+				continue
+			}
+			best = better(best, ClassAccount)
+		case policy.RefUser:
+			if ref.Account != p.Account {
+				continue
+			}
+			switch p.Kind {
+			case IAMUser:
+				if ref.Name == userName(p) {
+					return ClassDirect
+				}
+			case FederatedUser:
+				if p.FederatingUserARN != "" {
+					if fr, ok := parseRef(p.FederatingUserARN); ok && fr.Kind == policy.RefUser && fr.Account == ref.Account && fr.Name == ref.Name {
+						best = better(best, ClassUserOfFederated)
+					}
+				}
+			}
+		case policy.RefRole:
+			if ref.Account != p.Account || (p.Kind != RoleSession && p.Kind != Role) {
+				continue
+			}
+			// Role names are unique within an account whatever the path, and
+			// a session ARN does not carry the path: compare names.
+			if ref.Name == lastSegment(p.RoleARN) {
+				best = better(best, ClassRoleOfSession)
+			}
+		case policy.RefAssumedRole:
+			if ref.Account != p.Account || ref.RoleName != lastSegment(p.RoleARN) {
+				continue
+			}
+			switch p.Kind {
+			case RoleSession:
+				if ref.SessionName == p.SessionName {
+					return ClassDirect
+				}
+			case Role:
+				if forDeny {
+					return ClassDirect
+				}
+			}
+		case policy.RefFederatedUser:
+			if p.Kind == FederatedUser && ref.Account == p.Account && ref.Name == federatedName(p) {
+				return ClassDirect
+			}
+		}
+	}
+	if p.Kind == Service {
+		for _, s := range ps.Service {
+			if s == "*" || strings.EqualFold(s, p.ServiceName) || (p.ServiceName == "" && strings.EqualFold(s, p.ARN)) {
+				return ClassDirect
+			}
+		}
+	}
+	if signed && p.CanonicalID != "" {
+		for _, s := range ps.CanonicalUser {
+			if strings.EqualFold(s, p.CanonicalID) {
+				best = better(best, ClassAccount)
+			}
+		}
+	}
+	return best
+}
+
+func userName(p *Principal) string {
+	if p.UserName != "" {
+		return p.UserName
+	}
+	return lastSegment(p.ARN)
+}
+
+func federatedName(p *Principal) string {
+	if p.UserName != "" {
+		return p.UserName
+	}
+	return lastSegment(p.ARN)
+}
