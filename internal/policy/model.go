@@ -42,6 +42,9 @@ type Policy struct {
 	Statements []Statement
 	// SingleStatement is true when Statement was written as an object, not an array.
 	SingleStatement bool
+	// Warnings are accepted-but-suspicious constructs (e.g. NotPrincipal with
+	// Allow); they never change evaluation. Added field.
+	Warnings []*Error
 }
 
 // VariablesEnabled reports whether ${...} policy variables are substituted (Version 2012-10-17 only).
@@ -73,6 +76,7 @@ type Statement struct {
 // Principals is the value of a Principal or NotPrincipal element.
 type Principals struct {
 	// Wildcard is true for "*" and for {"AWS":"*"} (equivalent: everyone, anonymous included).
+	// When Wildcard is set, "*" is not repeated in AWS.
 	Wildcard      bool
 	AWS           []string // account ids, root/user/role/assumed-role/federated-user ARNs, unique ids (AIDA..., AROA...)
 	Service       []string // e.g. cloudtrail.amazonaws.com ("*" allowed)
