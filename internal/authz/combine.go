@@ -1,0 +1,369 @@
+package authz
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
+
+// evaluator accumulates traces across layers.
+type evaluator struct {
+	req     *Request
+	traces  []StatementTrace
+	missing []string
+}
+
+// layerEval is the summary of one layer (possibly several policies).
+type layerEval struct {
+	applies bool
+	allow   bool
+	deny    bool
+	class   MatchClass
+	detail  string
+}
+
+func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) PolicyEval {
+	pe := PolicyEval{Traces: e.traces, MissingKeys: e.missing}
+	evalPolicyInto(p, layer, idx, sub, e.req, &pe)
+	e.traces, e.missing = pe.Traces, pe.MissingKeys
+	return pe
+}
+
+// chain evaluates an SCP or RCP chain: a Deny anywhere denies; every level
+// needs a matching Allow (spec 1.6). missingLevel is the first level without
+// an Allow, -1 when every level allows.
+func (e *evaluator) chain(levels [][]*policy.Policy, layer Layer) (deny bool, missingLevel int) {
+	missingLevel = -1
+	for li, level := range levels {
+		levelAllow := false
+		for pi, p := range level {
+			pe := e.run(p, layer, li, pi)
+			deny = deny || pe.Deny
+			levelAllow = levelAllow || pe.Allow
+		}
+		if !levelAllow && missingLevel < 0 {
+			missingLevel = li
+		}
+	}
+	return deny, missingLevel
+}
+
+func countStatements(in *Input) int {
+	n := 0
+	add := func(p *policy.Policy) {
+		if p != nil {
+			n += len(p.Statements)
+		}
+	}
+	for _, l := range in.RCPs {
+		for _, p := range l {
+			add(p)
+		}
+	}
+	for _, l := range in.SCPs {
+		for _, p := range l {
+			add(p)
+		}
+	}
+	add(in.VPCE)
+	add(in.Resource)
+	for _, p := range in.Identity {
+		add(p)
+	}
+	add(in.Boundary)
+	add(in.Session)
+	return n
+}
+
+func isIAMPrincipal(k PrincipalKind) bool {
+	return k == IAMUser || k == RoleSession || k == Role || k == FederatedUser
+}
+
+// Evaluate runs the layer combination of spec 1.3 steps 1-3: the
+// explicit-deny pass over every applicable layer, the guardrail Allow checks
+// (each SCP and RCP level, the VPC endpoint policy) and grant determination
+// (anonymous, service, root, same-account union with match classes,
+// cross-account intersection). Every statement of every layer is evaluated
+// and traced.
+func Evaluate(in *Input) *Result {
+	req := in.Request // copy: HasBoundary may be set below
+	p := &req.Principal
+	if p.Partition == "" {
+		p.Partition = "aws"
+	}
+	if req.ResourceAccount == "" {
+		req.ResourceAccount = p.Account
+	}
+	kind := p.Kind
+	iam := isIAMPrincipal(kind)
+	boundaryApplies := iam && in.Boundary != nil
+	if boundaryApplies {
+		p.HasBoundary = true
+	}
+	sessionApplies := in.Session != nil && (kind == RoleSession || kind == Role || kind == FederatedUser)
+	resLayer := in.ResourceLayer
+	if resLayer == "" {
+		resLayer = LayerResource
+	}
+
+	e := &evaluator{req: &req, traces: make([]StatementTrace, 0, countStatements(in))}
+	res := &Result{}
+
+	// ---- applicability -------------------------------------------------
+	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
+	switch {
+	case len(in.RCPs) == 0:
+		rcp.detail = "no resource control policies given"
+	case in.RCPExempt:
+		rcp.detail = "RCPs do not apply: " + in.RCPExemptReason
+	case p.ServiceLinkedRole:
+		rcp.detail = "RCPs do not apply to service-linked roles"
+	}
+	scp := layerEval{applies: len(in.SCPs) > 0 && !in.SCPExempt && kind != Anonymous && kind != Service && !p.ManagementAccount && !p.ServiceLinkedRole}
+	switch {
+	case len(in.SCPs) == 0:
+		scp.detail = "no service control policies given"
+	case in.SCPExempt:
+		scp.detail = "SCPs do not apply: " + in.SCPExemptReason
+	case kind == Anonymous || kind == Service:
+		scp.detail = "SCPs do not apply to " + string(kind) + " callers"
+	case p.ManagementAccount:
+		scp.detail = "SCPs do not apply to principals of the management account"
+	case p.ServiceLinkedRole:
+		scp.detail = "SCPs do not apply to service-linked roles"
+	}
+
+	// ---- evaluate every layer (no short-circuit) ---------------------------
+	rcpMissing, scpMissing := -1, -1
+	if rcp.applies {
+		rcp.deny, rcpMissing = e.chain(in.RCPs, LayerRCP)
+		rcp.allow = rcpMissing < 0
+	}
+	if scp.applies {
+		scp.deny, scpMissing = e.chain(in.SCPs, LayerSCP)
+		scp.allow = scpMissing < 0
+	}
+	vpce := layerEval{applies: in.VPCE != nil, detail: "request does not traverse a VPC endpoint"}
+	if vpce.applies {
+		pe := e.run(in.VPCE, LayerVPCE, 0, 0)
+		vpce.allow, vpce.deny = pe.Allow, pe.Deny
+	}
+	rp := layerEval{applies: in.Resource != nil, detail: "no resource policy given"}
+	if rp.applies {
+		pe := e.run(in.Resource, resLayer, 0, 0)
+		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, pe.AllowClass
+	}
+	resDenyIgnored := rp.deny && in.ResourceDenyExempt
+	if resDenyIgnored {
+		rp.deny = false
+	}
+	id := layerEval{applies: iam}
+	if iam {
+		for i, pol := range in.Identity {
+			pe := e.run(pol, LayerIdentity, i, 0)
+			id.allow = id.allow || pe.Allow
+			id.deny = id.deny || pe.Deny
+		}
+	} else {
+		id.detail = "identity policies do not apply to " + string(kind) + " callers"
+	}
+	pb := layerEval{applies: boundaryApplies, detail: "no permissions boundary"}
+	if pb.applies {
+		pe := e.run(in.Boundary, LayerBoundary, 0, 0)
+		pb.allow, pb.deny = pe.Allow, pe.Deny
+	}
+	sp := layerEval{applies: sessionApplies, detail: "no session policy"}
+	if sp.applies {
+		pe := e.run(in.Session, LayerSession, 0, 0)
+		sp.allow, sp.deny = pe.Allow, pe.Deny
+	}
+
+	// Resource-side grants: best class over the resource policy and ACLs.
+	best, bestLayer := ClassNone, resLayer
+	if rp.allow {
+		best = rp.class
+	}
+	grantLayers := map[Layer]bool{}
+	var grantOrder []Layer
+	for _, g := range in.ResourceGrants {
+		gl := g.Layer
+		if gl == "" {
+			gl = LayerACL
+		}
+		if !grantLayers[gl] {
+			grantLayers[gl] = true
+			grantOrder = append(grantOrder, gl)
+		}
+		if kind == Anonymous && g.Class != ClassDirect {
+			continue
+		}
+		if classRank(g.Class) > classRank(best) {
+			best, bestLayer = g.Class, gl
+		}
+	}
+
+	// ---- layer verdicts ------------------------------------------------
+	verdict := func(l Layer, le layerEval) LayerResult {
+		lr := LayerResult{Layer: l, Detail: le.detail}
+		switch {
+		case !le.applies:
+			lr.Result = VerdictNotApplicable
+		case le.deny:
+			lr.Result, lr.Detail = VerdictDeny, "a Deny statement matches"
+		case le.allow:
+			lr.Result, lr.Detail = VerdictAllow, "an Allow statement matches"
+		default:
+			lr.Result, lr.Detail = VerdictNoMatch, "no statement matches"
+		}
+		return lr
+	}
+	rcpLR := verdict(LayerRCP, rcp)
+	if rcp.applies && !rcp.deny && rcpMissing >= 0 {
+		rcpLR.Detail = "level " + strconv.Itoa(rcpMissing) + " has no matching Allow"
+	}
+	scpLR := verdict(LayerSCP, scp)
+	if scp.applies && !scp.deny && scpMissing >= 0 {
+		scpLR.Detail = "level " + strconv.Itoa(scpMissing) + " has no matching Allow"
+	}
+	rpLR := verdict(resLayer, rp)
+	if resDenyIgnored {
+		rpLR.Detail = "Deny statements ignored for the resource owner's root user (spec 1.9)"
+	} else if rp.allow && !rp.deny {
+		rpLR.Detail = "an Allow statement matches (principal class " + string(rp.class) + ")"
+	}
+	res.Layers = append(res.Layers, rcpLR, scpLR, verdict(LayerVPCE, vpce), rpLR)
+	for _, gl := range grantOrder {
+		d := ""
+		for _, g := range in.ResourceGrants {
+			if g.Layer == gl || (g.Layer == "" && gl == LayerACL) {
+				if d != "" {
+					d += "; "
+				}
+				d += g.Description
+			}
+		}
+		res.Layers = append(res.Layers, LayerResult{Layer: gl, Result: VerdictAllow, Detail: d})
+	}
+	res.Layers = append(res.Layers, verdict(LayerIdentity, id), verdict(LayerBoundary, pb), verdict(LayerSession, sp))
+
+	finish := func(d Decision, l Layer, reason string) *Result {
+		res.Decision, res.Layer, res.Reason = d, l, reason
+		res.Statements = e.traces
+		if len(e.missing) > 0 {
+			sort.Strings(e.missing)
+			res.MissingKeys = e.missing
+		}
+		return res
+	}
+
+	// ---- step 1: explicit deny, in the order RCP, SCP, VPCE, resource, identity, boundary, session.
+	for _, c := range []struct {
+		l  Layer
+		le layerEval
+	}{{LayerRCP, rcp}, {LayerSCP, scp}, {LayerVPCE, vpce}, {resLayer, rp}, {LayerIdentity, id}, {LayerBoundary, pb}, {LayerSession, sp}} {
+		if c.le.applies && c.le.deny {
+			return finish(ExplicitDeny, c.l, "explicit deny: "+firstDeny(e.traces, c.l))
+		}
+	}
+
+	// ---- step 2: guardrails.
+	if rcp.applies && rcpMissing >= 0 {
+		return finish(ImplicitDeny, LayerRCP, "implicit deny: resource control policies at level "+strconv.Itoa(rcpMissing)+" have no matching Allow")
+	}
+	if scp.applies && scpMissing >= 0 {
+		return finish(ImplicitDeny, LayerSCP, "implicit deny: service control policies at level "+strconv.Itoa(scpMissing)+" have no matching Allow")
+	}
+	if vpce.applies && !vpce.allow {
+		return finish(ImplicitDeny, LayerVPCE, "implicit deny: the VPC endpoint policy has no matching Allow")
+	}
+
+	// ---- step 3: grant.
+	sameAcct := p.Account != "" && p.Account == req.ResourceAccount
+	noGrant := "implicit deny: no resource-policy statement or grant allows this caller"
+	switch kind {
+	case Anonymous, Service:
+		if best != ClassNone {
+			return finish(Allowed, bestLayer, "allowed: "+string(bestLayer)+" grants the "+string(kind)+" caller")
+		}
+		return finish(ImplicitDeny, resLayer, noGrant)
+	case Root:
+		if sameAcct && !in.ResourcePolicyRequired {
+			return finish(Allowed, LayerRoot, "allowed: the root user of the resource owner account needs no policy")
+		}
+		if best != ClassNone {
+			return finish(Allowed, bestLayer, "allowed: "+string(bestLayer)+" grants the account")
+		}
+		if in.ResourcePolicyRequired {
+			return finish(ImplicitDeny, resLayer, "implicit deny: the resource policy does not allow this caller (it must, for this resource)")
+		}
+		return finish(ImplicitDeny, resLayer, noGrant)
+	}
+	if !iam {
+		return finish(ImplicitDeny, LayerNone, "implicit deny: unknown principal kind "+strconv.Quote(string(kind)))
+	}
+	ceilings := func(okLayer Layer, okReason string) *Result {
+		if pb.applies && !pb.allow {
+			return finish(ImplicitDeny, LayerBoundary, "implicit deny: the permissions boundary has no matching Allow")
+		}
+		if sp.applies && !sp.allow {
+			return finish(ImplicitDeny, LayerSession, "implicit deny: the session policy has no matching Allow")
+		}
+		return finish(Allowed, okLayer, okReason)
+	}
+	if sameAcct {
+		if in.ResourcePolicyRequired && best == ClassNone {
+			return finish(ImplicitDeny, resLayer, "implicit deny: the resource policy does not allow this caller (it must, for this resource; identity Allows alone are not enough)")
+		}
+		if best == ClassDirect {
+			return finish(Allowed, bestLayer, "allowed: "+string(bestLayer)+" names the caller directly (not limited by boundary or session policy)")
+		}
+		roleOnly := best == ClassRoleOfSession || best == ClassUserOfFederated
+		if !id.allow && !roleOnly {
+			if best == ClassAccount {
+				return finish(ImplicitDeny, LayerIdentity, "implicit deny: "+string(bestLayer)+" grants the account, which still needs an identity-policy Allow, and none matches")
+			}
+			return finish(ImplicitDeny, LayerIdentity, "implicit deny: no identity-policy or resource-policy statement allows this request")
+		}
+		if id.allow {
+			return ceilings(LayerIdentity, "allowed: an identity-policy statement allows the request")
+		}
+		return ceilings(bestLayer, "allowed: "+string(bestLayer)+" grants the caller's "+roleWord(best))
+	}
+	if best == ClassNone {
+		return finish(ImplicitDeny, resLayer, "implicit deny: cross-account request and "+string(resLayer)+" has no statement or grant allowing this caller")
+	}
+	if !id.allow {
+		return finish(ImplicitDeny, LayerIdentity, "implicit deny: cross-account request needs an identity-policy Allow in the caller's account, and none matches")
+	}
+	return ceilings(bestLayer, "allowed: cross-account request allowed by both the identity policy and "+string(bestLayer))
+}
+
+func roleWord(c MatchClass) string {
+	if c == ClassUserOfFederated {
+		return "federating IAM user"
+	}
+	return "role"
+}
+
+// firstDeny describes the first matching Deny statement of a layer.
+func firstDeny(traces []StatementTrace, l Layer) string {
+	for i := range traces {
+		t := &traces[i]
+		if t.Layer == l && t.Matched && t.Effect == policy.Deny {
+			s := string(l) + " policy " + strconv.Itoa(t.PolicyIndex)
+			if l == LayerSCP || l == LayerRCP {
+				s = string(l) + " level " + strconv.Itoa(t.PolicyIndex) + " policy " + strconv.Itoa(t.SubIndex)
+			}
+			s += " statement " + strconv.Itoa(t.StatementIndex)
+			if t.Sid != "" {
+				s += " (Sid " + strconv.Quote(t.Sid) + ")"
+			}
+			if t.FailClosed {
+				s += ": " + t.Reason
+			}
+			return s
+		}
+	}
+	return string(l)
+}
