@@ -1,0 +1,265 @@
+package awsread
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// principalSource lists the IAM operations PrincipalPolicies may call.
+var principalSource = Live("iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPolicy", "iam:ListAttachedUserPolicies",
+	"iam:ListGroupsForUser", "iam:ListGroupPolicies", "iam:GetGroupPolicy", "iam:ListAttachedGroupPolicies",
+	"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+	"iam:GetPolicy", "iam:GetPolicyVersion")
+
+// ParsePrincipal returns the kind, account and user/role name of a principal
+// ARN (or a 12-digit account id, meaning the root user).
+func ParsePrincipal(principal string) (kind, account, name string, err error) {
+	if isAccountID(principal) {
+		return KindRoot, principal, "", nil
+	}
+	a, perr := arn.Parse(principal)
+	if perr != nil {
+		return "", "", "", fmt.Errorf("principal %q: not an ARN or account id: %v", principal, perr)
+	}
+	if !isAccountID(a.AccountID) {
+		return "", "", "", fmt.Errorf("principal %q: account %q is not 12 digits", principal, a.AccountID)
+	}
+	parts := strings.Split(a.Resource, "/")
+	switch {
+	case a.Service == "iam" && a.Resource == "root":
+		return KindRoot, a.AccountID, "", nil
+	case a.Service == "iam" && parts[0] == "user" && len(parts) >= 2 && parts[len(parts)-1] != "":
+		return KindUser, a.AccountID, parts[len(parts)-1], nil
+	case a.Service == "iam" && parts[0] == "role" && len(parts) >= 2 && parts[len(parts)-1] != "":
+		return KindRole, a.AccountID, parts[len(parts)-1], nil
+	case a.Service == "sts" && parts[0] == "assumed-role" && len(parts) == 3 && parts[1] != "" && parts[2] != "":
+		return KindAssumedRole, a.AccountID, parts[1], nil
+	}
+	return "", "", "", fmt.Errorf("principal %q: identity policies can be read live only for IAM users, roles, assumed-role sessions and the root user", principal)
+}
+
+// PrincipalPolicies reads the identity policies of a user (inline, attached
+// managed at their default version, and every group's inline and attached),
+// a role or an assumed-role session's role (inline and attached), and the
+// permissions boundary. The root user has none.
+func (l *LiveReader) PrincipalPolicies(ctx context.Context, principalARN string) (*PrincipalPolicies, Source, error) {
+	kind, account, name, err := ParsePrincipal(principalARN)
+	if err != nil {
+		return nil, principalSource, &ReadError{Layer: LayerIdentity, Operation: "iam", Code: "InvalidInput", Err: err}
+	}
+	pp := &PrincipalPolicies{Kind: kind, Account: account, Name: name}
+	if kind == KindRoot {
+		return pp, Source("default: the root user has no identity policies"), nil
+	}
+	c, err := l.iam(ctx)
+	if err != nil {
+		return nil, principalSource, err
+	}
+	r := &iamReader{c: c}
+	if kind == KindUser {
+		err = r.user(ctx, name, pp)
+	} else {
+		err = r.role(ctx, name, pp)
+	}
+	if err != nil {
+		return nil, principalSource, err
+	}
+	return pp, principalSource, nil
+}
+
+type iamReader struct {
+	c *iam.Client
+}
+
+func (r *iamReader) user(ctx context.Context, name string, pp *PrincipalPolicies) error {
+	u, err := r.c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	if err != nil {
+		return classify(LayerIdentity, "iam:GetUser", err)
+	}
+	// Inline.
+	var names []string
+	for pg := iam.NewListUserPoliciesPaginator(r.c, &iam.ListUserPoliciesInput{UserName: aws.String(name)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListUserPolicies", err)
+		}
+		names = append(names, page.PolicyNames...)
+	}
+	for _, pn := range names {
+		out, err := r.c.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(pn)})
+		if err != nil {
+			return classify(LayerIdentity, "iam:GetUserPolicy", err)
+		}
+		origin := "user inline " + name + "/" + pn
+		doc, err := decode(out.PolicyDocument, origin)
+		if err != nil {
+			return &ReadError{Layer: LayerIdentity, Operation: "iam:GetUserPolicy", Code: "UnexpectedValue", Err: err}
+		}
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: origin, Document: doc})
+	}
+	// Attached managed.
+	var arns []string
+	for pg := iam.NewListAttachedUserPoliciesPaginator(r.c, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(name)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListAttachedUserPolicies", err)
+		}
+		for _, ap := range page.AttachedPolicies {
+			arns = append(arns, aws.ToString(ap.PolicyArn))
+		}
+	}
+	for _, a := range arns {
+		doc, err := r.managed(ctx, a, LayerIdentity)
+		if err != nil {
+			return err
+		}
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: "user managed " + a, Document: doc})
+	}
+	// Groups.
+	var groups []string
+	for pg := iam.NewListGroupsForUserPaginator(r.c, &iam.ListGroupsForUserInput{UserName: aws.String(name)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListGroupsForUser", err)
+		}
+		for _, g := range page.Groups {
+			groups = append(groups, aws.ToString(g.GroupName))
+		}
+	}
+	for _, g := range groups {
+		if err := r.group(ctx, g, pp); err != nil {
+			return err
+		}
+	}
+	if u.User != nil && u.User.PermissionsBoundary != nil && u.User.PermissionsBoundary.PermissionsBoundaryArn != nil {
+		return r.boundary(ctx, *u.User.PermissionsBoundary.PermissionsBoundaryArn, pp)
+	}
+	return nil
+}
+
+func (r *iamReader) group(ctx context.Context, g string, pp *PrincipalPolicies) error {
+	var names []string
+	for pg := iam.NewListGroupPoliciesPaginator(r.c, &iam.ListGroupPoliciesInput{GroupName: aws.String(g)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListGroupPolicies", err)
+		}
+		names = append(names, page.PolicyNames...)
+	}
+	for _, pn := range names {
+		out, err := r.c.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(g), PolicyName: aws.String(pn)})
+		if err != nil {
+			return classify(LayerIdentity, "iam:GetGroupPolicy", err)
+		}
+		origin := "group inline " + g + "/" + pn
+		doc, err := decode(out.PolicyDocument, origin)
+		if err != nil {
+			return &ReadError{Layer: LayerIdentity, Operation: "iam:GetGroupPolicy", Code: "UnexpectedValue", Err: err}
+		}
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: origin, Document: doc})
+	}
+	var arns []string
+	for pg := iam.NewListAttachedGroupPoliciesPaginator(r.c, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(g)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListAttachedGroupPolicies", err)
+		}
+		for _, ap := range page.AttachedPolicies {
+			arns = append(arns, aws.ToString(ap.PolicyArn))
+		}
+	}
+	for _, a := range arns {
+		doc, err := r.managed(ctx, a, LayerIdentity)
+		if err != nil {
+			return err
+		}
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: "group managed " + g + " " + a, Document: doc})
+	}
+	return nil
+}
+
+func (r *iamReader) role(ctx context.Context, name string, pp *PrincipalPolicies) error {
+	ro, err := r.c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		return classify(LayerIdentity, "iam:GetRole", err)
+	}
+	var names []string
+	for pg := iam.NewListRolePoliciesPaginator(r.c, &iam.ListRolePoliciesInput{RoleName: aws.String(name)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListRolePolicies", err)
+		}
+		names = append(names, page.PolicyNames...)
+	}
+	for _, pn := range names {
+		out, err := r.c.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
+		if err != nil {
+			return classify(LayerIdentity, "iam:GetRolePolicy", err)
+		}
+		origin := "role inline " + name + "/" + pn
+		doc, err := decode(out.PolicyDocument, origin)
+		if err != nil {
+			return &ReadError{Layer: LayerIdentity, Operation: "iam:GetRolePolicy", Code: "UnexpectedValue", Err: err}
+		}
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: origin, Document: doc})
+	}
+	var arns []string
+	for pg := iam.NewListAttachedRolePoliciesPaginator(r.c, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)}); pg.HasMorePages(); {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return classify(LayerIdentity, "iam:ListAttachedRolePolicies", err)
+		}
+		for _, ap := range page.AttachedPolicies {
+			arns = append(arns, aws.ToString(ap.PolicyArn))
+		}
+	}
+	for _, a := range arns {
+		doc, err := r.managed(ctx, a, LayerIdentity)
+		if err != nil {
+			return err
+		}
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: "role managed " + a, Document: doc})
+	}
+	if ro.Role != nil && ro.Role.PermissionsBoundary != nil && ro.Role.PermissionsBoundary.PermissionsBoundaryArn != nil {
+		return r.boundary(ctx, *ro.Role.PermissionsBoundary.PermissionsBoundaryArn, pp)
+	}
+	return nil
+}
+
+func (r *iamReader) boundary(ctx context.Context, a string, pp *PrincipalPolicies) error {
+	doc, err := r.managed(ctx, a, LayerBoundary)
+	if err != nil {
+		return err
+	}
+	pp.Boundary = &NamedPolicy{Origin: "boundary " + a, Document: doc}
+	return nil
+}
+
+// managed reads a managed policy's default version.
+func (r *iamReader) managed(ctx context.Context, policyARN, layer string) (string, error) {
+	p, err := r.c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(policyARN)})
+	if err != nil {
+		return "", classify(layer, "iam:GetPolicy", err)
+	}
+	if p.Policy == nil || p.Policy.DefaultVersionId == nil {
+		return "", &ReadError{Layer: layer, Operation: "iam:GetPolicy", Code: "UnexpectedValue", Err: errors.New(policyARN + ": no default version")}
+	}
+	v, err := r.c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(policyARN), VersionId: p.Policy.DefaultVersionId})
+	if err != nil {
+		return "", classify(layer, "iam:GetPolicyVersion", err)
+	}
+	if v.PolicyVersion == nil {
+		return "", &ReadError{Layer: layer, Operation: "iam:GetPolicyVersion", Code: "UnexpectedValue", Err: errors.New(policyARN + ": empty version")}
+	}
+	doc, err := decode(v.PolicyVersion.Document, policyARN)
+	if err != nil {
+		return "", &ReadError{Layer: layer, Operation: "iam:GetPolicyVersion", Code: "UnexpectedValue", Err: err}
+	}
+	return doc, nil
+}
