@@ -141,7 +141,7 @@ func (p *S3AccessProvider) Metadata(_ context.Context, _ provider.MetadataReques
 var (
 	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+-[0-9]+$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,1224}$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
 )
 
 // Schema implements provider.Provider. ARCHITECTURE.md section 2, "Provider configuration".
@@ -228,7 +228,7 @@ func (p *S3AccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 							Optional: true,
 							MarkdownDescription: "External ID required by the role's trust policy (2 to 1224 characters of " +
 								"letters, digits and `+=,.@:/-_`).",
-							Validators: []validator.String{stringvalidator.RegexMatches(externalIDPattern,
+							Validators: []validator.String{stringvalidator.LengthBetween(2, 1224), stringvalidator.RegexMatches(externalIDPattern,
 								"must be 2 to 1224 characters of letters, digits and +=,.@:/-_")},
 						},
 					},
