@@ -101,24 +101,18 @@ var operators = map[string]opInfo{
 	"Null":                      {fam: famNull},
 }
 
-// splitOperator parses a raw operator such as "ForAnyValue:StringNotEqualsIfExists"
-// when the parser did not fill Qualifier/Base.
+// splitOperator returns the parsed operator; when the parser did not fill
+// Base (conditions built by hand) the raw text is parsed here, and an
+// unparseable operator yields an empty Base (=> CondError).
 func splitOperator(op policy.Operator) policy.Operator {
 	if op.Base != "" {
 		return op
 	}
-	raw := op.Raw
-	out := policy.Operator{Raw: raw}
-	if i := strings.IndexByte(raw, ':'); i >= 0 {
-		out.Qualifier = raw[:i]
-		raw = raw[i+1:]
+	parsed, err := policy.ParseOperator(op.Raw)
+	if err != nil {
+		return policy.Operator{Raw: op.Raw}
 	}
-	if strings.HasSuffix(raw, "IfExists") && raw != "IfExists" {
-		out.IfExists = true
-		raw = strings.TrimSuffix(raw, "IfExists")
-	}
-	out.Base = raw
-	return out
+	return parsed
 }
 
 // EvalConditions evaluates a statement's Condition element against the
@@ -448,7 +442,6 @@ var dateLayouts = []string{
 	"2006-01-02T15:04",
 	"2006-01-02",
 	"20060102T150405Z",
-	"20060102",
 }
 
 // parseDate accepts W3C ISO 8601 forms and epoch seconds (spec 6.6).
