@@ -808,9 +808,10 @@ var dateLayouts = []string{
 
 // ParseDateValue parses a Date operator value: W3C ISO 8601 (YYYY,
 // YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mmTZD, YYYY-MM-DDThh:mm:ss[.s]TZD;
-// no zone means UTC) or epoch seconds.
+// no zone means UTC) or epoch seconds (any run of up to 12 digits except
+// exactly four, which is read as a year).
 func ParseDateValue(s string) (time.Time, error) {
-	if len(s) > 4 && isDigits(s) && len(s) <= 12 {
+	if len(s) != 4 && isDigits(s) && len(s) <= 12 {
 		var sec int64
 		for i := 0; i < len(s); i++ {
 			sec = sec*10 + int64(s[i]-'0')

@@ -420,6 +420,17 @@ func TestParseDateAndIPValues(t *testing.T) {
 	if err != nil || d.Format("2006-01-02T15:04Z07:00") != "2024-01-02T01:04Z" {
 		t.Errorf("date = %v %v", d, err)
 	}
+	d, err = ParseDateValue("2024")
+	if err != nil || d.Format("2006-01-02") != "2024-01-01" {
+		t.Errorf("year = %v %v", d, err)
+	}
+	d, err = ParseDateValue("0")
+	if err != nil || d.Unix() != 0 {
+		t.Errorf("epoch 0 = %v %v", d, err)
+	}
+	if _, err := ParseDateValue("1700000000000"); err == nil {
+		t.Error("13-digit epoch (milliseconds) accepted")
+	}
 	d, err = ParseDateValue("86400")
 	if err != nil || d.Format("2006-01-02") != "1970-01-02" {
 		t.Errorf("epoch = %v %v", d, err)
