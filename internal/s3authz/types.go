@@ -126,4 +126,6 @@ type Result struct {
 	MissingContextKeys []string
 	Suggestions        []string
 	ResourceARN        string
+	// Fixes are the Suggestions in machine-applicable form (same order).
+	Fixes []Fix
 }

@@ -1,0 +1,395 @@
+package s3authz
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/s3access/terraform-provider-s3access/internal/authz"
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+	"github.com/s3access/terraform-provider-s3access/internal/s3model"
+)
+
+// layerName maps internal layers to the deciding_layer vocabulary.
+func layerName(l authz.Layer) string {
+	switch l {
+	case authz.LayerAccessPoint:
+		return string(authz.LayerResource)
+	case authz.LayerKeyPolicy:
+		return string(authz.LayerKMS)
+	case authz.LayerPreAuthz, "":
+		return string(authz.LayerNone)
+	}
+	return string(l)
+}
+
+var layerOrder = []authz.Layer{authz.LayerIdentity, authz.LayerResource, authz.LayerACL, authz.LayerBoundary, authz.LayerSession,
+	authz.LayerSCP, authz.LayerRCP, authz.LayerVPCE, authz.LayerBPA, authz.LayerOwnership, authz.LayerKMS}
+
+func (in *inputs) result(st *stage) *Result {
+	r := &Result{
+		Decision:      string(st.decision),
+		Allowed:       st.decision == authz.Allowed,
+		DecidingLayer: layerName(st.layer),
+		ResourceARN:   st.resource,
+	}
+	if r.ResourceARN == "" {
+		r.ResourceARN = in.mainResource()
+	}
+	// layers
+	verd := map[authz.Layer]LayerResult{}
+	if st.res != nil {
+		for _, lr := range st.res.Layers {
+			n := authz.Layer(layerName(lr.Layer))
+			verd[n] = LayerResult{Layer: string(n), Result: string(lr.Result), Detail: lr.Detail}
+		}
+	}
+	if _, ok := verd[authz.LayerACL]; !ok {
+		d := "no ACL grant covers this caller and action"
+		if !s3model.ACLsEnabled(in.own) {
+			d = "ACLs are disabled (Object Ownership BucketOwnerEnforced)"
+		}
+		res := authz.VerdictNoMatch
+		if !s3model.ACLsEnabled(in.own) {
+			res = authz.VerdictNotApplicable
+		}
+		verd[authz.LayerACL] = LayerResult{Layer: string(authz.LayerACL), Result: string(res), Detail: d}
+	}
+	bpaV := LayerResult{Layer: string(authz.LayerBPA), Result: string(authz.VerdictNotApplicable), Detail: "no Block Public Access setting is on"}
+	if in.bpa != (s3model.BPASettings{}) {
+		bpaV.Result, bpaV.Detail = string(authz.VerdictNoMatch), "settings on, none of them blocks this request"
+	}
+	if st.layer == authz.LayerBPA {
+		bpaV.Result, bpaV.Detail = string(authz.VerdictDeny), st.reason
+	}
+	verd[authz.LayerBPA] = bpaV
+	ownV := LayerResult{Layer: string(authz.LayerOwnership), Result: string(st.ownVerd), Detail: st.ownNote}
+	if st.ownVerd == "" {
+		ownV.Result = string(authz.VerdictNotApplicable)
+	}
+	if ownV.Detail == "" {
+		ownV.Detail = "the object (if any) is owned by the bucket owner, or ACLs are disabled"
+	}
+	verd[authz.LayerOwnership] = ownV
+	kv := LayerResult{Layer: string(authz.LayerKMS), Result: string(st.kmsVerd), Detail: st.kmsNote}
+	if st.kmsVerd == "" {
+		kv.Result, kv.Detail = string(authz.VerdictNotApplicable), "not reached or not needed"
+	}
+	if kv.Detail == "" {
+		kv.Detail = st.reason
+	}
+	verd[authz.LayerKMS] = kv
+	for _, l := range layerOrder {
+		v, ok := verd[l]
+		if !ok {
+			v = LayerResult{Layer: string(l), Result: string(authz.VerdictNotApplicable), Detail: "not evaluated"}
+		}
+		r.Layers = append(r.Layers, v)
+	}
+	// matched statements and missing keys
+	missing := map[string]bool{}
+	all := []*authz.Result{}
+	if st.res != nil {
+		all = append(all, st.res)
+	}
+	all = append(all, st.kms...)
+	for _, res := range all {
+		for _, t := range res.Matched() {
+			idx := t.PolicyIndex
+			if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
+				idx = t.PolicyIndex*1000 + t.SubIndex
+			}
+			r.MatchedStatements = append(r.MatchedStatements, MatchedStatement{Layer: layerName(t.Layer), PolicyIndex: idx, StatementIndex: t.StatementIndex, Sid: t.Sid, Effect: string(t.Effect)})
+		}
+		for _, k := range res.MissingKeys {
+			missing[k] = true
+		}
+	}
+	for k := range missing {
+		r.MissingContextKeys = append(r.MissingContextKeys, k)
+	}
+	sort.Strings(r.MissingContextKeys)
+	// fixes
+	if st.decision != authz.Allowed {
+		fixes := st.fixes
+		if len(fixes) == 0 {
+			fixes = in.suggest(st)
+		}
+		r.Fixes = fixes
+		for _, f := range fixes {
+			r.Suggestions = append(r.Suggestions, f.Text)
+		}
+	}
+	r.Explanation = in.explain(st, r)
+	return r
+}
+
+func (in *inputs) mainResource() string {
+	for _, n := range in.plan.Needs {
+		if n.OnSource {
+			continue
+		}
+		if act, ok := s3model.LookupAction(n.Action); ok {
+			if a, err := s3model.ResourceARN(act, in.partition, in.req.Bucket, in.req.Key); err == nil {
+				return a
+			}
+		}
+	}
+	return ""
+}
+
+func (in *inputs) principalText() string {
+	switch in.p.Kind {
+	case authz.Anonymous:
+		return "an anonymous caller"
+	case authz.Service:
+		return "the service principal " + in.p.ServiceName
+	}
+	return in.p.ARN
+}
+
+// statementRef describes one traced statement for humans.
+func statementRef(t authz.StatementTrace) string {
+	where := map[authz.Layer]string{
+		authz.LayerIdentity: fmt.Sprintf("identity_policies[%d]", t.PolicyIndex), authz.LayerResource: "bucket_policy",
+		authz.LayerBoundary: "permissions_boundary", authz.LayerSession: "session_policy", authz.LayerVPCE: "vpc_endpoint_policy",
+		authz.LayerSCP: fmt.Sprintf("service_control_policies[%d][%d]", t.PolicyIndex, t.SubIndex),
+		authz.LayerRCP: fmt.Sprintf("resource_control_policies[%d][%d]", t.PolicyIndex, t.SubIndex), authz.LayerKeyPolicy: "encryption.key_policy",
+	}[t.Layer]
+	if where == "" {
+		where = string(t.Layer)
+	}
+	return fmt.Sprintf("%s statement %d%s", where, t.StatementIndex, sidText(t.Sid))
+}
+
+func (in *inputs) explain(st *stage, r *Result) string {
+	var b strings.Builder
+	dec := strings.ReplaceAll(r.Decision, "_", " ")
+	fmt.Fprintf(&b, "%s: %s (%s) on %s by %s\n", dec, in.plan.Operation, st.need, r.ResourceARN, in.principalText())
+	fmt.Fprintf(&b, "deciding layer: %s: %s\n", r.DecidingLayer, st.reason)
+	if st.res != nil {
+		for _, t := range st.res.Matched() {
+			if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
+				fmt.Fprintf(&b, "  %s %s matches\n", statementRef(t), strings.ToLower(string(t.Effect)))
+			}
+		}
+		if st.decision == authz.ImplicitDeny && st.layer == authz.LayerIdentity {
+			if h := in.resourceHint(st); h != "" {
+				b.WriteString("  " + h + "\n")
+			}
+		}
+	}
+	b.WriteString("layers:\n")
+	for _, l := range r.Layers {
+		if l.Result == string(authz.VerdictNotApplicable) {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s: %s (%s)\n", l.Layer, l.Result, l.Detail)
+	}
+	if len(r.MissingContextKeys) > 0 {
+		fmt.Fprintf(&b, "condition keys read but not in the request: %s\n", strings.Join(r.MissingContextKeys, ", "))
+	}
+	for _, s := range r.Suggestions {
+		b.WriteString("fix: " + s + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// resourceHint finds an identity statement whose action matched but whose
+// resource names the bucket for an object action, or objects for a bucket action.
+func (in *inputs) resourceHint(st *stage) string {
+	isObj := strings.Contains(strings.TrimPrefix(st.resource, "arn:"+in.partition+":s3:::"), "/")
+	bucketARN := s3model.BucketARN(in.partition, in.req.Bucket)
+	for _, t := range st.res.Statements {
+		if t.Layer != authz.LayerIdentity || !t.ActionMatched || t.ResourceMatched || t.Effect != policy.Allow {
+			continue
+		}
+		if t.PolicyIndex >= len(in.identity) {
+			continue
+		}
+		for _, s := range in.identity[t.PolicyIndex].Statements {
+			if s.Index != t.StatementIndex {
+				continue
+			}
+			for _, res := range s.Resource {
+				if isObj && res == bucketARN {
+					return fmt.Sprintf("identity policy statement %d grants %s on %s (the bucket) but the request is for %s (an object); object actions need %s/*.", t.StatementIndex, st.need, res, st.resource, bucketARN)
+				}
+				if !isObj && strings.HasPrefix(res, bucketARN+"/") {
+					return fmt.Sprintf("identity policy statement %d grants %s on %s (objects) but the request is for %s (the bucket); bucket actions need %s.", t.StatementIndex, st.need, res, st.resource, bucketARN)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func stmtJSON(m map[string]any) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// grantPrincipal is the Principal element naming the caller in a resource policy.
+func (in *inputs) grantPrincipal() any {
+	switch in.p.Kind {
+	case authz.Anonymous:
+		return "*"
+	case authz.Service:
+		return map[string]any{"Service": in.p.ServiceName}
+	case authz.RoleSession, authz.Role:
+		return map[string]any{"AWS": in.p.RoleARN}
+	}
+	return map[string]any{"AWS": in.p.ARN}
+}
+
+// suggest builds the smallest concrete fix for a denial.
+func (in *inputs) suggest(st *stage) []Fix {
+	add := func(layer string, idx int, stmt map[string]any, text string) Fix {
+		js := stmtJSON(stmt)
+		return Fix{Kind: "add_statement", Layer: layer, PolicyIndex: idx, Statement: js, Text: text + ": " + js}
+	}
+	allowStmt := func(action, resource string) map[string]any {
+		return map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}
+	}
+	switch st.decision {
+	case authz.ExplicitDeny:
+		var out []Fix
+		if st.layer == authz.LayerBPA {
+			return in.bpaFixes(st)
+		}
+		for _, src := range append([]*authz.Result{st.res}, st.kms...) {
+			if src == nil {
+				continue
+			}
+			for _, t := range src.Matched() {
+				if t.Effect != policy.Deny {
+					continue
+				}
+				l := layerName(t.Layer)
+				idx := t.PolicyIndex
+				if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
+					idx = t.PolicyIndex*1000 + t.SubIndex
+				}
+				out = append(out, Fix{Kind: "remove_statement", Layer: l, PolicyIndex: idx, StatementIndex: t.StatementIndex,
+					Text: fmt.Sprintf("%s denies this request; remove it or narrow it (its Action, Resource or Condition) so it does not match %s on %s", statementRef(t), st.need, st.resource)})
+			}
+		}
+		return out
+	case authz.ImplicitDeny:
+		switch st.layer {
+		case authz.LayerIdentity:
+			return []Fix{add("identity", 0, allowStmt(st.need, st.resource), "add to an identity policy of "+in.principalText())}
+		case authz.LayerResource:
+			s := allowStmt(st.need, st.resource)
+			s["Principal"] = in.grantPrincipal()
+			text := "add to the bucket policy"
+			if in.p.Kind == authz.Anonymous {
+				text += " (this makes the bucket public; Block Public Access must allow it)"
+			}
+			return []Fix{add("bucket_policy", 0, s, text)}
+		case authz.LayerBoundary:
+			return []Fix{add("permissions_boundary", 0, allowStmt(st.need, st.resource), "add to the permissions boundary")}
+		case authz.LayerSession:
+			return []Fix{add("session_policy", 0, allowStmt(st.need, st.resource), "add to the session policy")}
+		case authz.LayerSCP, authz.LayerRCP:
+			name := "service_control_policies"
+			if st.layer == authz.LayerRCP {
+				name = "resource_control_policies"
+			}
+			lvl := 0
+			for i, lr := range st.res.Layers {
+				_ = i
+				if lr.Layer == st.layer {
+					fmt.Sscanf(lr.Detail, "level %d", &lvl)
+				}
+			}
+			s := allowStmt(st.need, st.resource)
+			if st.layer == authz.LayerRCP {
+				s["Principal"] = "*"
+			}
+			return []Fix{add(name, lvl*1000, s, fmt.Sprintf("attach an Allow at level %d of %s", lvl, name))}
+		case authz.LayerVPCE:
+			s := allowStmt(st.need, st.resource)
+			s["Principal"] = "*"
+			if in.p.ARN != "" && in.p.Kind != authz.Service {
+				s["Condition"] = map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": principalArnValue(in.p)}}
+			}
+			return []Fix{add("vpc_endpoint_policy", 0, s, "add to the VPC endpoint policy (gateway endpoints need Principal \"*\"; scope callers with aws:PrincipalArn)")}
+		case authz.LayerOwnership:
+			return []Fix{
+				{Kind: "set_ownership", Setting: string(s3model.BucketOwnerEnforced), Text: "set object_ownership = \"BucketOwnerEnforced\": the bucket owner then owns every object and ACLs stop mattering"},
+				{Kind: "request", Setting: "s3:x-amz-acl", Value: "bucket-owner-full-control", Text: "have the uploader (account " + in.objectOwner + ") write objects with x-amz-acl: bucket-owner-full-control, or re-copy the object as the bucket owner"},
+			}
+		case authz.LayerBPA:
+			return in.bpaFixes(st)
+		case authz.LayerKMS:
+			return in.kmsFixes(st)
+		}
+	case authz.Unknown:
+		return []Fix{{Kind: "input", Setting: strings.Join(st.missing, ", "), Text: "give " + strings.Join(st.missing, ", ") + " so the decision can be made"}}
+	}
+	return nil
+}
+
+func principalArnValue(p authz.Principal) string {
+	if p.RoleARN != "" {
+		return p.RoleARN
+	}
+	return p.ARN
+}
+
+func (in *inputs) bpaFixes(st *stage) []Fix {
+	setting := st.bpaHit
+	var out []Fix
+	for _, lv := range strings.Split(setting, " and ") {
+		level, name, ok := strings.Cut(lv, ".")
+		if !ok {
+			name, level = lv, "block_public_access"
+		}
+		lvl := "bucket"
+		if level == "account_block_public_access" {
+			lvl = "account"
+		}
+		out = append(out, Fix{Kind: "set_bpa", Level: lvl, Setting: name, Value: "false", Text: fmt.Sprintf("set %s.%s = false (only if public access is intended)", level, name)})
+	}
+	switch {
+	case strings.Contains(setting, "restrict_public_buckets"):
+		out = append(out, Fix{Kind: "text", Text: "or make the bucket policy non-public: replace Principal \"*\" with fixed principals or pin it with a condition such as aws:PrincipalOrgID / aws:SourceVpce"})
+	case strings.Contains(setting, "block_public_policy"):
+		out = append(out, Fix{Kind: "text", Text: "or write a non-public policy: name fixed principals, or pin Principal \"*\" with a fixed-value condition (aws:PrincipalOrgID, aws:SourceVpce, aws:SourceIp /8 or narrower)"})
+	case strings.Contains(setting, "block_public_acls"):
+		out = append(out, Fix{Kind: "request", Setting: "s3:x-amz-acl", Text: "or send the request without the public ACL header"})
+	case strings.Contains(setting, "ignore_public_acls"):
+		s := map[string]any{"Effect": "Allow", "Principal": in.grantPrincipal(), "Action": st.need, "Resource": st.resource}
+		js := stmtJSON(s)
+		out = append(out, Fix{Kind: "add_statement", Layer: "bucket_policy", Statement: js, Text: "or grant through the bucket policy instead of the ACL: " + js})
+	}
+	return out
+}
+
+func (in *inputs) kmsFixes(st *stage) []Fix {
+	if s3model.IsAWSManagedKeyAlias(st.resource) {
+		return []Fix{{Kind: "text", Text: "the AWS managed key aws/s3 cannot be shared across accounts: re-encrypt the object with a customer managed key whose key policy allows " + orAnon(in.p.Account)}}
+	}
+	var res *authz.Result
+	if len(st.kms) > 0 {
+		res = st.kms[len(st.kms)-1]
+	}
+	var out []Fix
+	kpStmt := map[string]any{"Effect": "Allow", "Principal": in.grantPrincipal(), "Action": st.need, "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": s3model.ViaService(in.env.region)}}}
+	idStmt := map[string]any{"Effect": "Allow", "Action": st.need, "Resource": st.resource}
+	if res != nil && res.Layer == authz.LayerIdentity {
+		js := stmtJSON(idStmt)
+		return []Fix{{Kind: "add_statement", Layer: "identity", Statement: js, Text: "add to an identity policy of " + in.principalText() + ": " + js}}
+	}
+	js := stmtJSON(kpStmt)
+	out = append(out, Fix{Kind: "add_statement", Layer: "kms", Statement: js, Text: "add to the key policy of " + st.resource + ": " + js})
+	k, err := s3model.ParseKMSKeyARN(st.resource)
+	if err == nil && k.Account != in.p.Account {
+		ij := stmtJSON(idStmt)
+		out = append(out, Fix{Kind: "add_statement", Layer: "identity", Statement: ij, Text: "and, cross-account, add to an identity policy of " + in.principalText() + ": " + ij})
+	}
+	return out
+}
