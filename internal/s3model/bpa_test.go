@@ -286,3 +286,14 @@ func TestACLPublicity(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkPolicyPublicity(b *testing.B) {
+	p := pol(
+		stmt(policy.Allow, &policy.Principals{AWS: []string{acctB}}, "s3:GetObject"),
+		stmt(policy.Allow, star(), "s3:GetObject", cond("StringEquals", "aws:SourceVpce", "vpce-1"), cond("IpAddress", "aws:SourceIp", "203.0.113.0/24")),
+		stmt(policy.Deny, star(), "s3:*"),
+	)
+	for i := 0; i < b.N; i++ {
+		PolicyPublicity(p, PublicityOptions{})
+	}
+}

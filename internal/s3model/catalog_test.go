@@ -265,3 +265,23 @@ func TestLookupResourceType(t *testing.T) {
 		t.Error("unknown resource type resolved")
 	}
 }
+
+func BenchmarkLookupAction(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, ok := LookupAction("S3:GetObject"); !ok {
+			b.Fatal("missing")
+		}
+	}
+}
+
+func BenchmarkActionSupportsKey(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		ActionSupportsKey("s3:GetObject", "s3:ExistingObjectTag/team")
+	}
+}
+
+func BenchmarkMatchActions(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		MatchActions("s3:Get*")
+	}
+}
