@@ -225,3 +225,37 @@ func ParseS3ARN(s string) (bucket, key string, isObject bool, err error) {
 	}
 	return bucket, key, isObject, nil
 }
+
+// AccessPointARN is arn:<partition>:s3:<region>:<account>:accesspoint/<name> (spec 2.1).
+func AccessPointARN(partition, region, account, name string) string {
+	if partition == "" {
+		partition = "aws"
+	}
+	return "arn:" + partition + ":s3:" + region + ":" + account + ":accesspoint/" + name
+}
+
+// AccessPointObjectARN is the ARN of an object reached through an access point (spec 2.1).
+func AccessPointObjectARN(partition, region, account, name, key string) string {
+	return AccessPointARN(partition, region, account, name) + "/object/" + key
+}
+
+// ExplainResourceMismatch reports the bucket-versus-object mix-up of spec 2.3
+// for one policy Resource string: an object action whose resource is a bucket
+// ARN, or a bucket action whose resource is an object ARN. Such a statement
+// silently never matches. Resources that can match both forms ("*",
+// arn:aws:s3:::*, a wildcard inside the bucket name) and non-S3 resources are
+// not reported.
+func ExplainResourceMismatch(action Action, resource string) (string, bool) {
+	bucket, key, isObject, err := ParseS3ARN(resource)
+	if err != nil || strings.ContainsAny(bucket, "*?") {
+		return "", false
+	}
+	partition := strings.SplitN(resource, ":", 3)[1]
+	switch {
+	case action.IsObjectAction() && !isObject:
+		return fmt.Sprintf("%s is authorized against objects, but %s is the bucket; use %s", action.FullName(), resource, ObjectARN(partition, bucket, "*")), true
+	case action.IsBucketAction() && isObject:
+		return fmt.Sprintf("%s is authorized against the bucket %s, but %s matches only objects (key %q)", action.FullName(), BucketARN(partition, bucket), resource, key), true
+	}
+	return "", false
+}

@@ -144,3 +144,39 @@ func FuzzParseS3ARN(f *testing.F) {
 		}
 	})
 }
+
+func TestAccessPointARNs(t *testing.T) {
+	if got := AccessPointARN("", "us-east-1", acctA, "ap1"); got != "arn:aws:s3:us-east-1:111111111111:accesspoint/ap1" {
+		t.Error(got)
+	}
+	if got := AccessPointObjectARN("aws", "us-east-1", acctA, "ap1", "a/b"); got != "arn:aws:s3:us-east-1:111111111111:accesspoint/ap1/object/a/b" {
+		t.Error(got)
+	}
+}
+
+// Spec 2.3 resource-type matching rule: the mix-up is explained.
+func TestExplainResourceMismatch(t *testing.T) {
+	tests := []struct {
+		action, resource string
+		mismatch         bool
+		mention          string
+	}{
+		{"s3:GetObject", "arn:aws:s3:::config", true, "arn:aws:s3:::config/*"},
+		{"s3:PutObject", "arn:aws-cn:s3:::config", true, "arn:aws-cn:s3:::config/*"},
+		{"s3:ListBucket", "arn:aws:s3:::bkt/*", true, "arn:aws:s3:::bkt"},
+		{"s3:GetObject", "arn:aws:s3:::bkt/*", false, ""},
+		{"s3:ListBucket", "arn:aws:s3:::bkt", false, ""},
+		{"s3:GetObject", "*", false, ""},
+		{"s3:GetObject", "arn:aws:s3:::*", false, ""},
+		{"s3:ListBucket", "arn:aws:s3:::bkt*", false, ""},
+		{"s3:ListAllMyBuckets", "arn:aws:s3:::bkt", false, ""},
+		{"s3:GetObject", "arn:aws:s3:us-east-1:111111111111:accesspoint/ap", false, ""},
+	}
+	for _, tt := range tests {
+		a, _ := LookupAction(tt.action)
+		msg, ok := ExplainResourceMismatch(a, tt.resource)
+		if ok != tt.mismatch || !strings.Contains(msg, tt.mention) {
+			t.Errorf("ExplainResourceMismatch(%s, %s) = %q, %v", tt.action, tt.resource, msg, ok)
+		}
+	}
+}
