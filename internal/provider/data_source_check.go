@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -14,11 +13,7 @@ import (
 
 // evaluate is the decision engine. A package variable so that tests can count
 // calls; shipped code always uses s3authz.Evaluate.
-var evaluate = engineNotReady
-
-func engineNotReady(*s3authz.Request) (*s3authz.Result, error) {
-	return nil, errors.New("the decision engine is not built into this provider version")
-}
+var evaluate = s3authz.Evaluate
 
 var (
 	_ datasource.DataSource              = (*checkDataSource)(nil)

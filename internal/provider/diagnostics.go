@@ -21,6 +21,9 @@ var nestedListFields = map[string]bool{
 	"resource_control_policies": true,
 }
 
+// aclFields: their InputError.Index is the index of a grant.
+var aclFields = map[string]bool{"bucket_acl": true, "object_acl": true}
+
 // fieldRoot maps an engine argument name (the InputError.Field, first segment)
 // to the path of that argument in a data source's configuration. For
 // s3access_check every argument is a root attribute; s3access_checks maps the
@@ -39,8 +42,11 @@ func inputErrorPath(ie *s3authz.InputError, root fieldRoot) path.Path {
 	if ie.Index < 0 {
 		return p
 	}
-	if nestedListFields[segs[len(segs)-1]] {
+	switch last := segs[len(segs)-1]; {
+	case nestedListFields[last]:
 		return p.AtListIndex(ie.Index / nestedIndexBase).AtListIndex(ie.Index % nestedIndexBase)
+	case aclFields[last]:
+		return p.AtName("grants").AtListIndex(ie.Index)
 	}
 	return p.AtListIndex(ie.Index)
 }
@@ -55,7 +61,7 @@ func addEngineError(diags *diag.Diagnostics, err error, root fieldRoot, prefix s
 	if errors.As(err, &ie) {
 		detail := ie.Err.Error()
 		if ie.Index >= 0 {
-			detail = ie.Field + "[" + indexText(ie) + "]: " + detail
+			detail = ie.Field + indexSuffix(ie) + ": " + detail
 		}
 		if prefix != "" {
 			detail = prefix + ": " + detail
@@ -70,10 +76,15 @@ func addEngineError(diags *diag.Diagnostics, err error, root fieldRoot, prefix s
 	diags.AddError("Cannot evaluate the S3 request", detail)
 }
 
-func indexText(ie *s3authz.InputError) string {
+// indexSuffix renders the index of an InputError the way the path reads:
+// "[1]", "[2][0]" for SCP/RCP levels, ".grants[1]" for ACL grants.
+func indexSuffix(ie *s3authz.InputError) string {
 	segs := strings.Split(ie.Field, ".")
-	if nestedListFields[segs[len(segs)-1]] {
-		return strconv.Itoa(ie.Index/nestedIndexBase) + "][" + strconv.Itoa(ie.Index%nestedIndexBase)
+	switch last := segs[len(segs)-1]; {
+	case nestedListFields[last]:
+		return "[" + strconv.Itoa(ie.Index/nestedIndexBase) + "][" + strconv.Itoa(ie.Index%nestedIndexBase) + "]"
+	case aclFields[last]:
+		return ".grants[" + strconv.Itoa(ie.Index) + "]"
 	}
-	return strconv.Itoa(ie.Index)
+	return "[" + strconv.Itoa(ie.Index) + "]"
 }
