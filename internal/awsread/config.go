@@ -8,7 +8,6 @@ package awsread
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -154,7 +154,7 @@ func (c *Clients) build(ctx context.Context) (aws.Config, error) {
 		attempts = DefaultMaxAttempts
 	}
 	opts := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(&http.Client{Timeout: timeout}),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(timeout)),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = attempts

@@ -35,6 +35,7 @@ func TestScenariosAgainstVersity(t *testing.T) {
 		}
 		seen[s.Bucket], seen["user:"+s.User] = true, true
 		t.Run(s.ID+"/"+s.Bucket, func(t *testing.T) {
+			v := v.With(t)
 			access, secret := setUp(t, v, s)
 			got := v.Probe(access, secret, s.Op, s.Bucket, s.Key)
 			if got != s.ObservedStatus {

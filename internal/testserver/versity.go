@@ -48,6 +48,13 @@ type Versity struct {
 	iamc *iam.Client
 }
 
+// With returns a copy of v whose helpers report failures to t (use it in subtests).
+func (v *Versity) With(t testing.TB) *Versity {
+	c := *v
+	c.t = t
+	return &c
+}
+
 // FindVersity returns the versitygw binary: $VERSITYGW_BIN, then PATH, then <repo>/.cache/bin.
 func FindVersity() (string, error) {
 	if p := os.Getenv(EnvVersityBin); p != "" {
