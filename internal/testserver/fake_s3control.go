@@ -45,7 +45,7 @@ func (f *FakeS3Control) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fb := strconv.FormatBool
-	writeXML(w, 200, x("GetPublicAccessBlockOutput", x("PublicAccessBlockConfiguration",
+	writeXML(w, 200, x("PublicAccessBlockConfiguration",
 		xt("BlockPublicAcls", fb(b[0])), xt("IgnorePublicAcls", fb(b[1])),
-		xt("BlockPublicPolicy", fb(b[2])), xt("RestrictPublicBuckets", fb(b[3])))))
+		xt("BlockPublicPolicy", fb(b[2])), xt("RestrictPublicBuckets", fb(b[3]))))
 }
