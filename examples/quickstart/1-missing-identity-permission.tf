@@ -24,6 +24,7 @@ data "s3access_check" "missing_permission" {
   principal           = local.app_role
   action              = "s3:GetObject"
   bucket              = "app-data"
+  bucket_account_id   = local.account_a
   key                 = "reports/today.csv"
   identity_policies   = [local.list_only]
   block_public_access = local.no_bpa
@@ -40,6 +41,7 @@ data "s3access_check" "permission_added" {
   principal           = local.app_role
   action              = "s3:GetObject"
   bucket              = "app-data"
+  bucket_account_id   = local.account_a
   key                 = "reports/today.csv"
   identity_policies   = [local.list_and_read]
   block_public_access = local.no_bpa

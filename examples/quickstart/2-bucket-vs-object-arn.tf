@@ -27,6 +27,7 @@ data "s3access_check" "object_on_bucket_arn" {
   principal           = local.app_role
   action              = "s3:GetObject"
   bucket              = "build-artifacts"
+  bucket_account_id   = local.account_a
   key                 = "releases/v1.2.3.tar.gz"
   identity_policies   = [local.bucket_arn_only]
   block_public_access = local.no_bpa
@@ -43,6 +44,7 @@ data "s3access_check" "object_arn_fixed" {
   principal           = local.app_role
   action              = "s3:GetObject"
   bucket              = "build-artifacts"
+  bucket_account_id   = local.account_a
   key                 = "releases/v1.2.3.tar.gz"
   identity_policies   = [local.bucket_and_objects]
   block_public_access = local.no_bpa
@@ -62,6 +64,7 @@ check "deploy_role_reads_artifacts" {
     principal           = "arn:aws:sts::111111111111:assumed-role/deploy/pipeline"
     action              = "s3:GetObject"
     bucket              = "build-artifacts"
+    bucket_account_id   = local.account_a
     key                 = "releases/v1.2.3.tar.gz"
     identity_policies   = [local.bucket_arn_only]
     block_public_access = local.no_bpa

@@ -4,6 +4,7 @@
 
 data "s3access_checks" "office_only" {
   bucket              = "finance"
+  bucket_account_id   = local.account_a
   block_public_access = local.no_bpa
   bucket_policy = jsonencode({
     Version = "2012-10-17"

@@ -15,11 +15,12 @@ locals {
 }
 
 data "s3access_check" "website_blocked" {
-  principal     = "anonymous"
-  action        = "s3:GetObject"
-  bucket        = "www.example.com"
-  key           = "index.html"
-  bucket_policy = local.website_policy
+  principal         = "anonymous"
+  action            = "s3:GetObject"
+  bucket            = "www.example.com"
+  bucket_account_id = local.account_a
+  key               = "index.html"
+  bucket_policy     = local.website_policy
   # block_public_access unset: all four settings true, the AWS default.
 
   lifecycle {
@@ -32,8 +33,9 @@ data "s3access_check" "website_blocked" {
 
 # Fixed: lift only the policy settings, keep the ACL blocks. And the public still cannot write or list.
 data "s3access_checks" "website_public" {
-  bucket        = "www.example.com"
-  bucket_policy = local.website_policy
+  bucket            = "www.example.com"
+  bucket_account_id = local.account_a
+  bucket_policy     = local.website_policy
   block_public_access = {
     block_public_acls       = true
     ignore_public_acls      = true

@@ -21,6 +21,7 @@ data "s3access_check" "kms_no_decrypt" {
   principal           = local.app_role
   action              = "s3:GetObject"
   bucket              = "ledger"
+  bucket_account_id   = local.account_a
   key                 = "2024/01.json"
   block_public_access = local.no_bpa
   identity_policies   = [jsonencode({ Version = "2012-10-17", Statement = [local.read_ledger] })]
@@ -38,6 +39,7 @@ data "s3access_check" "kms_decrypt_added" {
   principal           = local.app_role
   action              = "s3:GetObject"
   bucket              = "ledger"
+  bucket_account_id   = local.account_a
   key                 = "2024/01.json"
   block_public_access = local.no_bpa
   identity_policies = [jsonencode({

@@ -14,6 +14,7 @@ data "s3access_check" "uploaded_by_partner" {
   principal               = local.alice
   action                  = "s3:GetObject"
   bucket                  = "inbox"
+  bucket_account_id       = local.account_a
   key                     = "from-partner/batch-17.csv"
   identity_policies       = [local.admin_policy]
   block_public_access     = local.no_bpa
@@ -33,6 +34,7 @@ data "s3access_check" "uploaded_with_full_control" {
   principal               = local.alice
   action                  = "s3:GetObject"
   bucket                  = "inbox"
+  bucket_account_id       = local.account_a
   key                     = "from-partner/batch-17.csv"
   identity_policies       = [local.admin_policy]
   block_public_access     = local.no_bpa

@@ -51,3 +51,15 @@ output "decisions" {
     cross_account_objectwriter  = "${data.s3access_check.uploaded_by_partner.decision} (${data.s3access_check.uploaded_by_partner.deciding_layer})"
   }
 }
+
+output "fixed" {
+  description = "Every fixed scenario, as its postcondition verified."
+  value = {
+    permission_added           = data.s3access_check.permission_added.allowed
+    object_arn_fixed           = data.s3access_check.object_arn_fixed.allowed
+    office_only_as_expected    = data.s3access_checks.office_only.all_as_expected
+    website_public_as_expected = data.s3access_checks.website_public.all_as_expected
+    kms_decrypt_added          = data.s3access_check.kms_decrypt_added.allowed
+    uploaded_with_full_control = data.s3access_check.uploaded_with_full_control.allowed
+  }
+}

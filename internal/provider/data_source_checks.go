@@ -150,7 +150,7 @@ func (d *checksDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	m.Results = make([]checkResultModel, 0, len(m.Requests))
 	m.Failures = []types.String{}
 	allAllowed, allAsExpected := true, true
-	warned := map[string]bool{}
+	warned, reported := map[string]bool{}, map[string]bool{}
 	for i, rq := range m.Requests {
 		principal := rq.Principal.ValueString()
 		r := shared
@@ -171,7 +171,11 @@ func (d *checksDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		res, err := evaluate(&r)
 		if err != nil {
-			addEngineError(&resp.Diagnostics, err, checksRoot(principal, i), fmt.Sprintf("requests[%d] (%s %s)", i, principal, r.Action))
+			// An error in a shared argument is reported once, not once per request.
+			if !reported[err.Error()] {
+				reported[err.Error()] = true
+				addEngineError(&resp.Diagnostics, err, checksRoot(principal, i), fmt.Sprintf("requests[%d] (%s %s)", i, principal, r.Action))
+			}
 			continue
 		}
 		out := checkResultModel{
