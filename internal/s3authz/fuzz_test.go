@@ -9,14 +9,14 @@ import (
 var (
 	fzPrincipals = []string{uA, "arn:aws:sts::111111111111:assumed-role/app/s1", "arn:aws:iam::111111111111:role/app", "arn:aws:iam::222222222222:user/bob",
 		"111111111111", "222222222222", "anonymous", "cloudtrail.amazonaws.com", "arn:aws:sts::111111111111:federated-user/alice"}
-	fzActions    = []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:PutBucketPolicy", "s3:GetBucketPolicy", "HeadObject", "CopyObject", "UploadPart", "s3:PutObjectAcl", "s3:ListAllMyBuckets"}
-	fzStmtAct    = []string{"s3:*", "*", "s3:GetObject", "s3:Get*", "s3:PutObject", "s3:ListBucket", "kms:*", "kms:Decrypt", "s3:*Policy", "s3:?utObject"}
-	fzRes        = []string{"*", "arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*", "arn:aws:s3:::*", "arn:aws:s3:::b*", "arn:aws:s3:::bkt/k", "arn:aws:s3:::other/*"}
-	fzPrinc      = []string{`"*"`, `{"AWS":"*"}`, `{"AWS":"111111111111"}`, `{"AWS":"arn:aws:iam::222222222222:user/bob"}`, `{"AWS":"arn:aws:iam::111111111111:role/app"}`, `{"Service":"cloudtrail.amazonaws.com"}`}
-	fzConds      = []string{"", `,"Condition":{"Bool":{"aws:SecureTransport":"false"}}`, `,"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}`,
+	fzActions = []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:PutBucketPolicy", "s3:GetBucketPolicy", "HeadObject", "CopyObject", "UploadPart", "s3:PutObjectAcl", "s3:ListAllMyBuckets"}
+	fzStmtAct = []string{"s3:*", "*", "s3:GetObject", "s3:Get*", "s3:PutObject", "s3:ListBucket", "kms:*", "kms:Decrypt", "s3:*Policy", "s3:?utObject"}
+	fzRes     = []string{"*", "arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*", "arn:aws:s3:::*", "arn:aws:s3:::b*", "arn:aws:s3:::bkt/k", "arn:aws:s3:::other/*"}
+	fzPrinc   = []string{`"*"`, `{"AWS":"*"}`, `{"AWS":"111111111111"}`, `{"AWS":"arn:aws:iam::222222222222:user/bob"}`, `{"AWS":"arn:aws:iam::111111111111:role/app"}`, `{"Service":"cloudtrail.amazonaws.com"}`}
+	fzConds   = []string{"", `,"Condition":{"Bool":{"aws:SecureTransport":"false"}}`, `,"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}`,
 		`,"Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`, `,"Condition":{"StringEqualsIfExists":{"aws:PrincipalTag/t":"x"}}`, `,"Condition":{"Null":{"s3:x-amz-acl":"true"}}`}
-	fzCanned     = []string{"", "private", "public-read", "authenticated-read", "bucket-owner-full-control"}
-	fzOwnership  = []string{"", "ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced"}
+	fzCanned    = []string{"", "private", "public-read", "authenticated-read", "bucket-owner-full-control"}
+	fzOwnership = []string{"", "ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced"}
 )
 
 type fzReader struct {
