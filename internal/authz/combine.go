@@ -184,15 +184,17 @@ func Evaluate(in *Input) *Result {
 	if rp.allow {
 		best = rp.class
 	}
-	grantLayers := map[Layer]bool{}
 	var grantOrder []Layer
 	for _, g := range in.ResourceGrants {
 		gl := g.Layer
 		if gl == "" {
 			gl = LayerACL
 		}
-		if !grantLayers[gl] {
-			grantLayers[gl] = true
+		known := false
+		for _, x := range grantOrder {
+			known = known || x == gl
+		}
+		if !known {
 			grantOrder = append(grantOrder, gl)
 		}
 		if kind == Anonymous && g.Class != ClassDirect {
@@ -232,6 +234,7 @@ func Evaluate(in *Input) *Result {
 	} else if rp.allow && !rp.deny {
 		rpLR.Detail = "an Allow statement matches (principal class " + string(rp.class) + ")"
 	}
+	res.Layers = make([]LayerResult, 0, 7+len(grantOrder))
 	res.Layers = append(res.Layers, rcpLR, scpLR, verdict(LayerVPCE, vpce), rpLR)
 	for _, gl := range grantOrder {
 		d := ""

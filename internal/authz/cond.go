@@ -136,7 +136,10 @@ func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (Cond
 	var missing []string
 	reason := ""
 	for i := range conds {
-		r, miss, why := evalCondition(&conds[i], ctx, vars)
+		r, key, miss, why := evalCondition(&conds[i], ctx, vars)
+		if key != "" {
+			missing = appendUnique(missing, key)
+		}
 		for _, m := range miss {
 			missing = appendUnique(missing, m)
 		}
@@ -173,8 +176,18 @@ func condName(c *policy.Condition) string {
 	return raw + " " + c.Key
 }
 
-// evalCondition evaluates one (operator, key, values) triple.
-func evalCondition(c *policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
+// evalCondition evaluates one (operator, key, values) triple. missingKey is
+// the condition key when absent from the context; missing lists unresolved
+// variables of the values.
+func evalCondition(c *policy.Condition, ctx *Context, vars bool) (res CondResult, missingKey string, missing []string, reason string) {
+	res, missing, reason = evalCondition1(c, ctx, vars)
+	if v, found := ctx.Get(c.Key); !found || len(v.Values) == 0 {
+		missingKey = c.Key
+	}
+	return res, missingKey, missing, reason
+}
+
+func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
 	op := splitOperator(c.Operator)
 	info, known := operators[op.Base]
 	if !known || (op.Qualifier != "" && op.Qualifier != "ForAllValues" && op.Qualifier != "ForAnyValue") {
@@ -183,9 +196,6 @@ func evalCondition(c *policy.Condition, ctx *Context, vars bool) (CondResult, []
 	v, found := ctx.Get(c.Key)
 	present := found && len(v.Values) > 0
 	var missing []string
-	if !present {
-		missing = []string{c.Key}
-	}
 
 	if info.fam == famNull {
 		if op.IfExists && !present {

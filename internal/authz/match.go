@@ -13,6 +13,9 @@ import (
 // allocate and runs in O(len(p)*len(s)) worst case with backtracking only to
 // the last '*'.
 func glob(p, s string, fold bool, lit []bool) bool {
+	if lit == nil && !fold && strings.IndexByte(p, '?') < 0 {
+		return starGlob(p, s)
+	}
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
@@ -47,6 +50,44 @@ func glob(p, s string, fold bool, lit []bool) bool {
 		pi++
 	}
 	return pi == len(p)
+}
+
+// starGlob matches patterns whose only wildcard is '*' (case-sensitive, no
+// literal mask): the first segment must be a prefix, the last a suffix, and
+// the middle segments are found leftmost-first, which is optimal for '*'-only
+// patterns. It does not allocate.
+func starGlob(p, s string) bool {
+	i := strings.IndexByte(p, '*')
+	if i < 0 {
+		return p == s
+	}
+	if !strings.HasPrefix(s, p[:i]) {
+		return false
+	}
+	s = s[i:]
+	p = p[i:]
+	j := strings.LastIndexByte(p, '*')
+	suffix := p[j+1:]
+	if len(suffix) > len(s) || !strings.HasSuffix(s, suffix) {
+		return false
+	}
+	s = s[:len(s)-len(suffix)]
+	p = p[:j+1] // starts and ends with '*'
+	for len(p) > 1 {
+		p = p[1:]
+		k := strings.IndexByte(p, '*')
+		seg := p[:k]
+		p = p[k:]
+		if seg == "" {
+			continue
+		}
+		at := strings.Index(s, seg)
+		if at < 0 {
+			return false
+		}
+		s = s[at+len(seg):]
+	}
+	return true
 }
 
 func runeLen(s string, i int) int {

@@ -1,0 +1,74 @@
+package authz
+
+import (
+	"testing"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
+
+// benchInput is a realistic request: three identity policies with wildcards
+// and conditions, a bucket policy with a NotIpAddress deny, a public read and
+// a cross-account grant, an SCP chain and a boundary. Policies are parsed once.
+func benchInput(b testing.TB) *Input {
+	idp := []string{
+		doc(`{"Sid":"Read","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`,
+			`{"Sid":"Home","Effect":"Allow","Action":"s3:*Object","Resource":"arn:aws:s3:::bkt/home/${aws:username}/*"}`,
+			`{"Sid":"NoLogs","Effect":"Deny","Action":"s3:*","Resource":["arn:aws:s3:::*log*","arn:aws:s3:::*log*/*"]}`),
+		doc(`{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/uploads/*","Condition":{"StringEquals":{"s3:x-amz-server-side-encryption":"aws:kms"},"Bool":{"aws:SecureTransport":"true"}}}`,
+			`{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}`,
+			`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"},"StringEquals":{"aws:PrincipalTag/locked":"true"}}}`),
+		doc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/team/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":["red","blue"]},"ForAnyValue:StringLike":{"aws:TagKeys":["proj*"]}}}`),
+	}
+	bpDoc := doc(
+		`{"Sid":"Office","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"NotIpAddress":{"aws:SourceIp":["198.51.100.0/24","2001:db8::/32"]},"Bool":{"aws:ViaAWSService":"false"}}}`,
+		`{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`,
+		`{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/public/*"}`,
+		`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::222222222222:root","arn:aws:iam::111111111111:role/app"]},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`)
+	full := mustParse(b, doc(`{"Effect":"Allow","Action":"*","Resource":"*"}`), policy.KindSCP)
+	in := &Input{
+		Identity: ids(b, idp...),
+		Resource: mustParse(b, bpDoc, policy.KindBucket),
+		Boundary: mustParse(b, doc(`{"Effect":"Allow","Action":["s3:*","ec2:*"],"Resource":"*"}`), policy.KindBoundary),
+		SCPs:     [][]*policy.Policy{{full}, {full, mustParse(b, doc(`{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}`), policy.KindSCP)}, {full}},
+	}
+	in.Request = req(b, uA, "s3:GetObject", "arn:aws:s3:::bkt/home/alice/report.csv", "",
+		"aws:SourceIp", "198.51.100.7", "aws:SecureTransport", "true", "aws:ViaAWSService", "false", "aws:PrincipalTag/team", "red")
+	in.Request.Context.SetMulti("aws:TagKeys", "project", "owner")
+	return in
+}
+
+func TestBenchInputAllowed(t *testing.T) {
+	r := Evaluate(benchInput(t))
+	if r.Decision != Allowed || r.Layer != LayerIdentity {
+		t.Fatalf("benchmark request is %s/%s: %s", r.Decision, r.Layer, r.Reason)
+	}
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	in := benchInput(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if Evaluate(in).Decision != Allowed {
+			b.Fatal("not allowed")
+		}
+	}
+}
+
+func BenchmarkEvaluateDenied(b *testing.B) {
+	in := benchInput(b)
+	in.Request.Context.Set("aws:SourceIp", "203.0.113.10")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if Evaluate(in).Decision != ExplicitDeny {
+			b.Fatal("not denied")
+		}
+	}
+}
+
+func BenchmarkMatchResource(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		MatchResource("arn:aws:s3:::*log*/*", "arn:aws:s3:::bkt/home/alice/report.csv")
+	}
+}
