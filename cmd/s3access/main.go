@@ -181,7 +181,10 @@ func (c *checker) check(raw json.RawMessage) {
 	in, err := decodeRequest(raw)
 	var res *s3authz.Result
 	if err == nil {
-		res, err = evaluate(in.engineRequest())
+		r := in.engineRequest()
+		if err = keyError(r.Action, r.Bucket, r.Key); err == nil {
+			res, err = evaluate(r)
+		}
 	}
 	var id json.RawMessage
 	if in != nil {

@@ -15,6 +15,14 @@ import (
 // calls; shipped code always uses s3authz.Evaluate.
 var evaluate = s3authz.Evaluate
 
+// evaluateChecked validates what the engine does not treat as input errors, then evaluates.
+func evaluateChecked(r *s3authz.Request) (*s3authz.Result, error) {
+	if err := keyError(r.Action, r.Bucket, r.Key); err != nil {
+		return nil, err
+	}
+	return evaluate(r)
+}
+
 var (
 	_ datasource.DataSource              = (*checkDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*checkDataSource)(nil)
@@ -86,7 +94,7 @@ func (d *checkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	r.PermissionsBoundary = optString(m.PermissionsBoundary)
 	r.SessionPolicy = optString(m.SessionPolicy)
 
-	res, err := evaluate(&r)
+	res, err := evaluateChecked(&r)
 	if err != nil {
 		addEngineError(&resp.Diagnostics, err, rootField, "")
 		return

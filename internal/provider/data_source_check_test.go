@@ -77,7 +77,7 @@ var (
 
 func newEngineRecorder() *engineRecorder {
 	return &engineRecorder{results: map[string]*s3authz.Result{
-		"s3:GetObject": recAllowed, "s3:PutObject": recDenied, "s3:DeleteObject": recUnknown,
+		"s3:GetObject": recAllowed, "s3:PutObject": recDenied, "s3:DeleteObject": recUnknown, "s3:ListBucket": recDenied,
 	}}
 }
 
@@ -154,12 +154,12 @@ func TestCheckDataSourceLeavesDefaultsToEngine(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: `data "s3access_check" "t" {
   principal = "anonymous"
-  action    = "s3:GetObject"
+  action    = "s3:ListBucket"
   bucket    = "bkt"
 }`,
 			Check: func(*terraform.State) error {
 				got := rec.last()
-				want := s3authz.Request{Principal: "anonymous", Action: "s3:GetObject", Bucket: "bkt"}
+				want := s3authz.Request{Principal: "anonymous", Action: "s3:ListBucket", Bucket: "bkt"}
 				if !reflect.DeepEqual(got, want) {
 					return errors.New("unset arguments were filled in by the provider")
 				}

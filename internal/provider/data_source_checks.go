@@ -169,7 +169,7 @@ func (d *checksDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 				fmt.Sprintf("%s has no entry in principals, so it is evaluated with no identity policy: it can only be allowed by the bucket side. "+
 					"If it has policies, add them under principals[%q].", principal, principal))
 		}
-		res, err := evaluate(&r)
+		res, err := evaluateChecked(&r)
 		if err != nil {
 			// An error in a shared argument is reported once, not once per request.
 			if !reported[err.Error()] {

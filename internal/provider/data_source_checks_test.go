@@ -191,9 +191,9 @@ func TestChecksDataSourceErrors(t *testing.T) {
 	}{
 		{"bad expect value", nil, `requests = [{ principal = "anonymous", action = "s3:GetObject", key = "k", expect = "maybe" }]`,
 			`expect value must be one of`},
-		{"engine input error names the request", &s3authz.InputError{Field: "key", Index: -1, Err: errors.New("s3:ListBucket is a bucket action and takes no key")},
-			`requests = [{ principal = "anonymous", action = "s3:ListBucket", key = "k" }]`,
-			`Invalid key(.|\n)*requests\[0\] \(anonymous s3:ListBucket\): s3:ListBucket is a bucket action`},
+		{"engine input error names the request", &s3authz.InputError{Field: "context", Index: -1, Err: errors.New(`unknown condition key "aws:Nope"`)},
+			`requests = [{ principal = "anonymous", action = "s3:GetObject", key = "k", context = { "aws:Nope" = ["x"] } }]`,
+			`Invalid context(.|\n)*requests\[0\] \(anonymous s3:GetObject\): unknown condition key "aws:Nope"`},
 		{"identity policy error", &s3authz.InputError{Field: "identity_policies", Index: 0, Err: errors.New("policy: not JSON")},
 			`principals = { "arn:aws:iam::111111111111:user/a" = { identity_policies = ["nope"] } }
   requests = [{ principal = "arn:aws:iam::111111111111:user/a", action = "s3:GetObject", key = "k" }]`,
