@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
@@ -160,12 +162,74 @@ func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (Cond
 }
 
 func appendUnique(list []string, s string) []string {
+	if list == nil {
+		list = make([]string, 0, 4)
+	}
 	for _, x := range list {
 		if strings.EqualFold(x, s) {
 			return list
 		}
 	}
 	return append(list, s)
+}
+
+// Reasons for the common outcomes depend only on the condition, so they are
+// built once per condition and cached (bounded) to keep the hot path free of
+// string concatenation.
+type reasonKey struct {
+	c *policy.Condition
+	k uint8
+}
+
+const (
+	rkMissing uint8 = iota
+	rkAnyMissing
+	rkMulti
+	rkNotMet
+	rkAllNotMet
+	rkAnyNotMet
+	rkNullPresent
+	rkNullAbsent
+)
+
+var (
+	reasonCache     sync.Map // reasonKey -> string
+	reasonCacheSize atomic.Int64
+)
+
+const maxReasonCache = 1 << 16
+
+func cachedReason(c *policy.Condition, k uint8) string {
+	key := reasonKey{c, k}
+	if v, ok := reasonCache.Load(key); ok {
+		return v.(string)
+	}
+	n := condName(c)
+	var r string
+	switch k {
+	case rkMissing:
+		r = "condition " + n + " not met: key " + c.Key + " is missing from the request"
+	case rkAnyMissing:
+		r = "condition " + n + " not met: key " + c.Key + " is missing (ForAnyValue is false on a missing or empty set)"
+	case rkMulti:
+		r = "condition " + n + " not met: key " + c.Key + " is multivalued; a plain operator does not match a multivalued value (use ForAnyValue/ForAllValues)"
+	case rkNotMet:
+		r = "condition " + n + " not met by the request value"
+	case rkAllNotMet:
+		r = "condition " + n + " not met: a request value is not allowed"
+	case rkAnyNotMet:
+		r = "condition " + n + " not met: no request value satisfies it"
+	case rkNullPresent:
+		r = "condition " + n + " not met: key is present"
+	case rkNullAbsent:
+		r = "condition " + n + " not met: key is absent"
+	}
+	if reasonCacheSize.Load() < maxReasonCache {
+		if _, loaded := reasonCache.LoadOrStore(key, r); !loaded {
+			reasonCacheSize.Add(1)
+		}
+	}
+	return r
 }
 
 func condName(c *policy.Condition) string {
@@ -180,21 +244,21 @@ func condName(c *policy.Condition) string {
 // the condition key when absent from the context; missing lists unresolved
 // variables of the values.
 func evalCondition(c *policy.Condition, ctx *Context, vars bool) (res CondResult, missingKey string, missing []string, reason string) {
-	res, missing, reason = evalCondition1(c, ctx, vars)
-	if v, found := ctx.Get(c.Key); !found || len(v.Values) == 0 {
+	v, found := ctx.Get(c.Key)
+	present := found && len(v.Values) > 0
+	if !present {
 		missingKey = c.Key
 	}
+	res, missing, reason = evalCondition1(c, ctx, vars, v, present)
 	return res, missingKey, missing, reason
 }
 
-func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
+func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, present bool) (CondResult, []string, string) {
 	op := splitOperator(c.Operator)
 	info, known := operators[op.Base]
 	if !known || (op.Qualifier != "" && op.Qualifier != "ForAllValues" && op.Qualifier != "ForAnyValue") {
 		return CondError, nil, "condition " + condName(c) + ": unsupported operator " + strconvQuote(c.Operator.Raw) + " (fail closed: an Allow does not match, a Deny matches)"
 	}
-	v, found := ctx.Get(c.Key)
-	present := found && len(v.Values) > 0
 	var missing []string
 
 	if info.fam == famNull {
@@ -218,9 +282,9 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, [
 		}
 		if res == CondFalse {
 			if present {
-				return res, missing, "condition " + condName(c) + " not met: key is present"
+				return res, missing, cachedReason(c, rkNullPresent)
 			}
-			return res, missing, "condition " + condName(c) + " not met: key is absent"
+			return res, missing, cachedReason(c, rkNullAbsent)
 		}
 		return res, missing, ""
 	}
@@ -232,11 +296,11 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, [
 		case op.Qualifier == "ForAllValues":
 			return CondTrue, missing, ""
 		case op.Qualifier == "ForAnyValue":
-			return CondFalse, missing, "condition " + condName(c) + " not met: key " + c.Key + " is missing (ForAnyValue is false on a missing or empty set)"
+			return CondFalse, missing, cachedReason(c, rkAnyMissing)
 		case info.negated:
 			return CondTrue, missing, ""
 		}
-		return CondFalse, missing, "condition " + condName(c) + " not met: key " + c.Key + " is missing from the request"
+		return CondFalse, missing, cachedReason(c, rkMissing)
 	}
 
 	// Expand variables in the policy values once.
@@ -290,14 +354,14 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, [
 	switch op.Qualifier {
 	case "":
 		if len(v.Values) > 1 {
-			return CondFalse, missing, "condition " + condName(c) + " not met: key " + c.Key + " is multivalued; a plain operator does not match a multivalued value (use ForAnyValue/ForAllValues)"
+			return CondFalse, missing, cachedReason(c, rkMulti)
 		}
 		ok, err := valueSat(v.Values[0])
 		if err != nil {
 			return CondError, missing, "condition " + condName(c) + ": " + err.Error()
 		}
 		if !ok {
-			return CondFalse, missing, "condition " + condName(c) + " not met by request value " + strconvQuote(v.Values[0])
+			return CondFalse, missing, cachedReason(c, rkNotMet)
 		}
 		return CondTrue, missing, ""
 	case "ForAllValues":
@@ -307,7 +371,7 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, [
 				return CondError, missing, "condition " + condName(c) + ": " + err.Error()
 			}
 			if !ok {
-				return CondFalse, missing, "condition " + condName(c) + " not met: request value " + strconvQuote(rv) + " is not allowed"
+				return CondFalse, missing, cachedReason(c, rkAllNotMet)
 			}
 		}
 		return CondTrue, missing, ""
@@ -328,7 +392,7 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool) (CondResult, [
 		if firstErr != nil {
 			return CondError, missing, "condition " + condName(c) + ": " + firstErr.Error()
 		}
-		return CondFalse, missing, "condition " + condName(c) + " not met: no request value satisfies it"
+		return CondFalse, missing, cachedReason(c, rkAnyNotMet)
 	}
 }
 

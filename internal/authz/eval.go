@@ -54,7 +54,9 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 	vars := p.VariablesEnabled()
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		tr := evalStatement(st, vars, layer, req)
+		pe.Traces = append(pe.Traces, StatementTrace{})
+		tr := &pe.Traces[len(pe.Traces)-1]
+		evalStatementInto(tr, st, vars, layer, req)
 		tr.PolicyIndex = policyIndex
 		tr.SubIndex = sub
 		if tr.Matched {
@@ -68,7 +70,6 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 		for _, k := range tr.MissingKeys {
 			pe.MissingKeys = appendUnique(pe.MissingKeys, k)
 		}
-		pe.Traces = append(pe.Traces, tr)
 	}
 }
 
@@ -88,14 +89,12 @@ const (
 	reasonResourceUnbound = "resource pattern uses a policy variable with no value: "
 )
 
-func evalStatement(st *policy.Statement, vars bool, layer Layer, req *Request) StatementTrace {
-	tr := StatementTrace{
-		Layer:          layer,
-		StatementIndex: st.Index,
-		Sid:            st.Sid,
-		Effect:         st.Effect,
-		Stmt:           st,
-	}
+func evalStatementInto(tr *StatementTrace, st *policy.Statement, vars bool, layer Layer, req *Request) {
+	tr.Layer = layer
+	tr.StatementIndex = st.Index
+	tr.Sid = st.Sid
+	tr.Effect = st.Effect
+	tr.Stmt = st
 	// Action.
 	switch {
 	case st.Action != nil:
@@ -169,8 +168,11 @@ func evalStatement(st *policy.Statement, vars bool, layer Layer, req *Request) S
 		tr.PrincipalMatched = true
 		tr.PrincipalClass = ClassDirect
 	}
-	for _, k := range unbound {
-		tr.MissingKeys = appendUnique(tr.MissingKeys, k)
+	if len(unbound) > 0 {
+		tr.MissingKeys = nil
+		for _, k := range unbound {
+			tr.MissingKeys = appendUnique(tr.MissingKeys, k)
+		}
 	}
 
 	effectOK := st.Effect == policy.Allow || st.Effect == policy.Deny
@@ -204,12 +206,16 @@ func evalStatement(st *policy.Statement, vars bool, layer Layer, req *Request) S
 		default:
 			tr.Reason = reasonPrincipal
 		}
-		return tr
+		return
 	}
 	cr, miss, why := EvaluateConditions(st.Conditions, req.Context, vars)
 	tr.Conditions = cr
-	for _, k := range miss {
-		tr.MissingKeys = appendUnique(tr.MissingKeys, k)
+	if tr.MissingKeys == nil {
+		tr.MissingKeys = miss
+	} else {
+		for _, k := range miss {
+			tr.MissingKeys = appendUnique(tr.MissingKeys, k)
+		}
 	}
 	switch cr {
 	case CondTrue:
@@ -230,7 +236,6 @@ func evalStatement(st *policy.Statement, vars bool, layer Layer, req *Request) S
 	default:
 		tr.Reason = why
 	}
-	return tr
 }
 
 // matchResourceVars matches one Resource pattern, substituting variables when

@@ -25,36 +25,35 @@ func (e expansion) resolved() bool { return len(e.missing) == 0 }
 // unresolved. A "${" without a closing "}" is kept as literal text.
 func expandVars(s string, ctx *Context) expansion {
 	var b strings.Builder
-	var lit []bool
 	var missing []string
+	// literal ranges [start,end) of the output that contain '*' or '?'; the
+	// mask is only built when there is one (the common case needs none).
+	var ranges []int
 	b.Grow(len(s) + 16)
-	addLit := func(t string, literal bool) {
-		for i := 0; i < len(t); i++ {
-			lit = append(lit, literal)
+	addLit := func(t string) {
+		if strings.ContainsAny(t, "*?") {
+			ranges = append(ranges, b.Len(), b.Len()+len(t))
 		}
 		b.WriteString(t)
 	}
-	anyLit := false
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "${")
 		if j < 0 {
-			addLit(s[i:], false)
+			b.WriteString(s[i:])
 			break
 		}
-		addLit(s[i:i+j], false)
+		b.WriteString(s[i : i+j])
 		i += j
 		end := strings.IndexByte(s[i+2:], '}')
 		if end < 0 {
-			addLit(s[i:], true)
-			anyLit = true
+			addLit(s[i:])
 			break
 		}
 		body := s[i+2 : i+2+end]
 		i += 2 + end + 1
 		switch body {
 		case "*", "?", "$":
-			addLit(body, true)
-			anyLit = true
+			addLit(body)
 			continue
 		}
 		key, def, hasDef, ok := parseVarBody(body)
@@ -63,21 +62,26 @@ func expandVars(s string, ctx *Context) expansion {
 			continue
 		}
 		if v, found := ctx.Get(key); found && !v.Multi && len(v.Values) == 1 {
-			addLit(v.Values[0], true)
-			anyLit = true
+			addLit(v.Values[0])
 			continue
 		}
 		if hasDef {
-			addLit(def, true)
-			anyLit = true
+			addLit(def)
 			continue
 		}
 		missing = append(missing, key)
 	}
-	if !anyLit {
-		lit = nil
+	out := b.String()
+	var lit []bool
+	if len(ranges) > 0 {
+		lit = make([]bool, len(out))
+		for k := 0; k < len(ranges); k += 2 {
+			for x := ranges[k]; x < ranges[k+1]; x++ {
+				lit[x] = true
+			}
+		}
 	}
-	return expansion{s: b.String(), lit: lit, missing: missing}
+	return expansion{s: out, lit: lit, missing: missing}
 }
 
 // parseVarBody parses "key" or "key, 'default'".
