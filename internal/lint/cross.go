@@ -131,7 +131,11 @@ func principalKey(p *policy.Principals) string {
 	if p == nil {
 		return "-"
 	}
-	s := func(l []string) string { c := append([]string(nil), l...); sort.Strings(c); return strings.Join(c, ",") }
+	s := func(l []string) string {
+		c := append([]string(nil), l...)
+		sort.Strings(c)
+		return strings.Join(c, ",")
+	}
 	return fmt.Sprintf("%v|%s|%s|%s|%s", p.Wildcard, s(p.AWS), s(p.Service), s(p.Federated), s(p.CanonicalUser))
 }
 
