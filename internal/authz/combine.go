@@ -370,3 +370,30 @@ func firstDeny(traces []StatementTrace, l Layer) string {
 	}
 	return string(l)
 }
+
+// NearMisses returns the statements that almost matched: the action matched
+// and exactly one of resource, principal or conditions did not (a wrong
+// resource type, a condition that was false or read a missing key, a
+// principal not named). Explanations and suggestions start from these.
+func (r *Result) NearMisses() []StatementTrace {
+	var out []StatementTrace
+	for _, s := range r.Statements {
+		if s.Matched || !s.ActionMatched {
+			continue
+		}
+		fails := 0
+		if !s.ResourceMatched {
+			fails++
+		}
+		if !s.PrincipalMatched {
+			fails++
+		}
+		if s.ResourceMatched && s.PrincipalMatched && s.Conditions != CondTrue {
+			fails++
+		}
+		if fails == 1 {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -271,3 +271,29 @@ func TestExpandVars(t *testing.T) {
 		t.Error("substituted * must be literal, trailing * a wildcard")
 	}
 }
+
+func TestNearMisses(t *testing.T) {
+	// Trace (issue 3): statements that almost matched and why not.
+	in := &Input{
+		Request: req(t, uA, "s3:GetObject", objK, ""),
+		Identity: ids(t, doc(
+			`{"Sid":"Bucket","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt"}`,
+			`{"Sid":"Tag","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}`,
+			`{"Sid":"Other","Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`)),
+		Resource: bp(t, `{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"`+uB+`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`),
+	}
+	r := Evaluate(in)
+	if r.Decision != ImplicitDeny || r.Layer != LayerIdentity {
+		t.Fatalf("got %s/%s", r.Decision, r.Layer)
+	}
+	var sids []string
+	for _, s := range r.NearMisses() {
+		sids = append(sids, s.Sid)
+	}
+	if !reflect.DeepEqual(sids, []string{"Bob", "Bucket", "Tag"}) {
+		t.Errorf("near misses %v", sids)
+	}
+	if !reflect.DeepEqual(r.MissingKeys, []string{"aws:PrincipalTag/team"}) {
+		t.Errorf("missing %v", r.MissingKeys)
+	}
+}

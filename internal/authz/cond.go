@@ -122,8 +122,9 @@ func splitOperator(op policy.Operator) policy.Operator {
 // Version 2012-10-17). ok is true only when every condition holds; a
 // condition that cannot be evaluated (unknown operator, unparseable value)
 // makes ok false — use EvaluateConditions to tell "false" from "error".
-// missing lists the context keys read but absent (sorted order of reading,
-// de-duplicated); reason describes the first failing condition.
+// missing lists the context keys read but absent, and unresolved variables,
+// in reading order, de-duplicated case-insensitively; reason describes the
+// first failing condition.
 func EvalConditions(conds []policy.Condition, ctx *Context, vars bool) (ok bool, missing []string, reason string) {
 	r, missing, reason := EvaluateConditions(conds, ctx, vars)
 	return r == CondTrue, missing, reason
