@@ -55,6 +55,41 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateReuse is the many-requests path (s3access_checks): the
+// result buffers are reused between requests.
+func BenchmarkEvaluateReuse(b *testing.B) {
+	in := benchInput(b)
+	res := &Result{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if EvaluateInto(in, res).Decision != Allowed {
+			b.Fatal("not allowed")
+		}
+	}
+}
+
+func TestEvaluateIntoReuse(t *testing.T) {
+	in := benchInput(t)
+	res := EvaluateInto(in, nil)
+	want := Evaluate(in)
+	in2 := benchInput(t)
+	in2.Request.Context.Set("aws:SourceIp", "203.0.113.10")
+	if got := EvaluateInto(in2, res); got.Decision != ExplicitDeny || got.Layer != LayerResource {
+		t.Fatalf("reuse: %s/%s", got.Decision, got.Layer)
+	}
+	again := EvaluateInto(in, res)
+	if again.Decision != want.Decision || len(again.Statements) != len(want.Statements) || len(again.MissingKeys) != len(want.MissingKeys) {
+		t.Fatalf("reuse changed the result")
+	}
+	for i := range want.Statements {
+		a, w := again.Statements[i], want.Statements[i]
+		if a.Matched != w.Matched || a.Reason != w.Reason || a.Sid != w.Sid || len(a.MissingKeys) != len(w.MissingKeys) {
+			t.Fatalf("statement %d differs after reuse", i)
+		}
+	}
+}
+
 func BenchmarkEvaluateDenied(b *testing.B) {
 	in := benchInput(b)
 	in.Request.Context.Set("aws:SourceIp", "203.0.113.10")

@@ -87,6 +87,25 @@ func isIAMPrincipal(k PrincipalKind) bool {
 // cross-account intersection). Every statement of every layer is evaluated
 // and traced.
 func Evaluate(in *Input) *Result {
+	return EvaluateInto(in, nil)
+}
+
+// EvaluateInto is Evaluate writing into res (allocated when nil) and reusing
+// the capacity of its Statements and Layers slices, for callers that
+// evaluate many requests and consume each result before the next one (the
+// previous content of res is overwritten).
+func EvaluateInto(in *Input, res *Result) *Result {
+	if res == nil {
+		res = &Result{}
+	}
+	traces := res.Statements[:0]
+	layers := res.Layers[:0]
+	*res = Result{}
+	if n := countStatements(in); cap(traces) < n {
+		traces = make([]StatementTrace, 0, n)
+	} else {
+		clear(traces[:cap(traces)])
+	}
 	req := in.Request // copy: HasBoundary may be set below
 	p := &req.Principal
 	if p.Partition == "" {
@@ -107,8 +126,7 @@ func Evaluate(in *Input) *Result {
 		resLayer = LayerResource
 	}
 
-	e := &evaluator{req: &req, traces: make([]StatementTrace, 0, countStatements(in))}
-	res := &Result{}
+	e := &evaluator{req: &req, traces: traces}
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
@@ -234,8 +252,10 @@ func Evaluate(in *Input) *Result {
 	} else if rp.allow && !rp.deny {
 		rpLR.Detail = "an Allow statement matches (principal class " + string(rp.class) + ")"
 	}
-	res.Layers = make([]LayerResult, 0, 7+len(grantOrder))
-	res.Layers = append(res.Layers, rcpLR, scpLR, verdict(LayerVPCE, vpce), rpLR)
+	if cap(layers) < 7+len(grantOrder) {
+		layers = make([]LayerResult, 0, 7+len(grantOrder))
+	}
+	res.Layers = append(layers, rcpLR, scpLR, verdict(LayerVPCE, vpce), rpLR)
 	for _, gl := range grantOrder {
 		d := ""
 		for _, g := range in.ResourceGrants {
