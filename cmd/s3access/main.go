@@ -130,36 +130,46 @@ func (c *checker) each(r io.Reader) error {
 		return err
 	}
 	dec := json.NewDecoder(br)
-	if first == '[' {
-		if _, err := dec.Token(); err != nil {
-			return err
-		}
-		for dec.More() {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return fmt.Errorf("request %d: %w", c.n, err)
-			}
-			c.check(raw)
-		}
-		if _, err := dec.Token(); err != nil {
-			return fmt.Errorf("after request %d: %w", c.n, err)
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return errors.New("trailing data after the JSON array")
-		}
-		return nil
-	}
-	for {
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
+	dec.DisallowUnknownFields()
+	// next decodes one request; a syntax error ends the input.
+	next := func() (bool, error) {
+		var in inputRequest
+		err := dec.Decode(&in)
 		if err == io.EOF {
-			return nil
+			return false, nil
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return false, fmt.Errorf("request %d: %w", c.n, err)
 		}
 		if err != nil {
-			return fmt.Errorf("request %d: %w", c.n, err)
+			err = readError(err)
 		}
-		c.check(raw)
+		c.check(&in, err)
+		return true, nil
 	}
+	if first != '[' {
+		for {
+			if more, err := next(); !more || err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	for dec.More() {
+		if _, err := next(); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("after request %d: %w", c.n, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON array")
+	}
+	return nil
 }
 
 func firstByte(br *bufio.Reader) (byte, error) {
@@ -175,10 +185,13 @@ func firstByte(br *bufio.Reader) (byte, error) {
 	}
 }
 
-func (c *checker) check(raw json.RawMessage) {
+// check decides one decoded request; err is its decoding error, if any.
+func (c *checker) check(in *inputRequest, err error) {
 	index := c.n
 	c.n++
-	in, err := decodeRequest(raw)
+	if err == nil {
+		err = in.validate()
+	}
 	var res *s3authz.Result
 	if err == nil {
 		r := in.engineRequest()
@@ -186,10 +199,7 @@ func (c *checker) check(raw json.RawMessage) {
 			res, err = evaluate(r)
 		}
 	}
-	var id json.RawMessage
-	if in != nil {
-		id = in.ID
-	}
+	id := in.ID
 	var o *output
 	if err != nil {
 		c.bad = true

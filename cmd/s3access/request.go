@@ -26,11 +26,8 @@ func (p *policyDoc) UnmarshalJSON(b []byte) error {
 		*p = policyDoc(s)
 		return nil
 	case len(b) > 0 && b[0] == '{':
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, b); err != nil {
-			return err
-		}
-		*p = policyDoc(buf.String())
+		// The document text as written (the decoder has checked its syntax).
+		*p = policyDoc(b)
 		return nil
 	}
 	return fmt.Errorf("a policy must be a JSON object or a string holding one, not %s", b)
@@ -132,27 +129,37 @@ func decodeRequest(raw []byte) (*inputRequest, error) {
 	dec.DisallowUnknownFields()
 	var in inputRequest
 	if err := dec.Decode(&in); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return nil, &badInput{Field: te.Field, Message: "expected " + te.Type.String() + ", got JSON " + te.Value}
-		}
-		return nil, &badInput{Message: "cannot read the request: " + err.Error()}
+		return nil, readError(err)
 	}
 	if dec.More() {
 		return nil, &badInput{Message: "cannot read the request: trailing data after the JSON object"}
 	}
+	return &in, in.validate()
+}
+
+// readError describes an error of json.Decoder.Decode on one request.
+func readError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return &badInput{Field: te.Field, Message: "expected " + te.Type.String() + ", got JSON " + te.Value}
+	}
+	return &badInput{Message: "cannot read the request: " + err.Error()}
+}
+
+// validate checks what the JSON types cannot: required arguments, live mode.
+func (in *inputRequest) validate() error {
 	for _, req := range []struct {
 		name string
 		v    *string
 	}{{"principal", in.Principal}, {"action", in.Action}, {"bucket", in.Bucket}} {
 		if req.v == nil {
-			return &in, &badInput{Field: req.name, Message: "required argument missing"}
+			return &badInput{Field: req.name, Message: "required argument missing"}
 		}
 	}
 	if in.Live {
-		return &in, &badInput{Field: "live", Message: "live mode is not available yet; the request was not evaluated"}
+		return &badInput{Field: "live", Message: "live mode is not available yet; the request was not evaluated"}
 	}
-	return &in, nil
+	return nil
 }
 
 func docs(ps []policyDoc) []string {
