@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
@@ -182,6 +183,34 @@ data "s3access_check" "same_as_request_1" {
 				statecheck.ExpectKnownValue(addr, res(3, "allowed"), knownvalue.Bool(false)),
 				statecheck.CompareValuePairs(addr, res(1, "explanation"), "data.s3access_check.same_as_request_1", tfjsonpath.New("explanation"), compare.ValuesSame()),
 				statecheck.CompareValuePairs(addr, res(1, "layers"), "data.s3access_check.same_as_request_1", tfjsonpath.New("layers"), compare.ValuesSame()),
+			},
+		}},
+	})
+}
+
+// Issue 5: an input unknown at plan time defers the read to apply, as
+// Terraform does for every data source; the check is then decided at apply.
+func TestCheckDataSourceDeferredWhenUnknown(t *testing.T) {
+	addr := "data.s3access_check.t"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `resource "terraform_data" "policy" {
+  input = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::bkt/*" }] })
+}
+data "s3access_check" "t" {
+  principal         = "` + alice + `"
+  action            = "s3:GetObject"
+  bucket            = "bkt"
+  key               = "k"
+  identity_policies = [terraform_data.policy.output]
+}`,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("allowed")),
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("explanation")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("decision"), knownvalue.StringExact("allowed")),
 			},
 		}},
 	})
