@@ -254,6 +254,11 @@ func aclFrom(owner *s3types.Owner, grants []s3types.Grant, layer, op string) (*A
 				who = "AuthenticatedUsers"
 			case uriLogDelivery:
 				who = "LogDelivery"
+			case "":
+				// Versity Gateway encodes the AllUsers group as ID "all-users" without a URI.
+				if aws.ToString(g.Grantee.ID) == "all-users" {
+					who = "AllUsers"
+				}
 			}
 		}
 		if who == "" {

@@ -70,6 +70,25 @@ func TestVersityLiveReads(t *testing.T) {
 			t.Errorf("BucketLocation = %q, %v", loc, err)
 		}
 	})
+	t.Run("ownership controls changed to BucketOwnerPreferred; public-read bucket ACL read back", func(t *testing.T) {
+		v := v.With(t)
+		v.CreateBucket("own-bkt")
+		v.PutBucketOwnership("own-bkt", "BucketOwnerPreferred")
+		o, _, err := r.OwnershipControls(ctx, "own-bkt")
+		if err != nil || o != "BucketOwnerPreferred" {
+			t.Fatalf("OwnershipControls = %q, %v", o, err)
+		}
+		// A public-read canned ACL (allowed by Versity once ACLs are enabled; §4.3).
+		v.PutBucketCannedACL("own-bkt", "public-read")
+		a, _, err := r.BucketACL(ctx, "own-bkt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []awsread.Grant{{Grantee: v.RootAccess, Permission: "FULL_CONTROL"}, {Grantee: "AllUsers", Permission: "READ"}}
+		if len(a.Grants) != 2 || a.Grants[0] != want[0] || a.Grants[1] != want[1] {
+			t.Errorf("ACL grants = %+v, want %+v", a.Grants, want)
+		}
+	})
 	t.Run("caller account via STS on the IAM port", func(t *testing.T) {
 		a, src, err := r.CallerAccount(ctx)
 		if err != nil || a != testserver.VersityAccount || src != "live: sts:GetCallerIdentity" {

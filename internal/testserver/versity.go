@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -325,6 +326,29 @@ func (v *Versity) PutBucketPolicy(bucket, doc string) {
 	defer cancel()
 	if _, err := v.root.PutBucketPolicy(c, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(doc)}); err != nil {
 		v.t.Fatalf("PutBucketPolicy %s: %v", bucket, err)
+	}
+}
+
+// PutBucketOwnership sets the bucket's Object Ownership (BucketOwnerEnforced,
+// BucketOwnerPreferred, ObjectWriter) as the root user.
+func (v *Versity) PutBucketOwnership(bucket, ownership string) {
+	v.t.Helper()
+	c, cancel := ctx()
+	defer cancel()
+	if _, err := v.root.PutBucketOwnershipControls(c, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String(bucket),
+		OwnershipControls: &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnership(ownership)}}}}); err != nil {
+		v.t.Fatalf("PutBucketOwnershipControls %s: %v", bucket, err)
+	}
+}
+
+// PutBucketCannedACL sets a canned bucket ACL (e.g. public-read) as the root
+// user; Versity refuses it (AccessControlListNotSupported) under BucketOwnerEnforced.
+func (v *Versity) PutBucketCannedACL(bucket, acl string) {
+	v.t.Helper()
+	c, cancel := ctx()
+	defer cancel()
+	if _, err := v.root.PutBucketAcl(c, &s3.PutBucketAclInput{Bucket: aws.String(bucket), ACL: s3types.BucketCannedACL(acl)}); err != nil {
+		v.t.Fatalf("PutBucketAcl %s %s: %v", bucket, acl, err)
 	}
 }
 
