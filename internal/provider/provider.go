@@ -38,6 +38,9 @@ func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCheckDataSource,
 		NewChecksDataSource,
+		NewPolicyLintDataSource,
+		NewBucketExposureDataSource,
+		NewPolicyDocumentDataSource,
 	}
 }
 
@@ -48,7 +51,12 @@ func Resources() []func() resource.Resource {
 
 // Functions lists the provider-defined functions. Append one line per function.
 func Functions() []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewBucketARNFunction,
+		NewObjectARNFunction,
+		NewIsPublicPolicyFunction,
+		NewLintPolicyFunction,
+	}
 }
 
 // ProviderData is the validated provider configuration, handed to every data source and resource as
