@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -153,4 +154,18 @@ func bigPolicy(n int) string {
 		sts = append(sts, `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/p`+itoa(i)+`/*"}`)
 	}
 	return doc(sts...)
+}
+
+// TestCodesDocumented: the policy_lint page lists every code (the table is in
+// templates/data-sources/s3access_policy_lint.md.tmpl).
+func TestCodesDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../templates/data-sources/s3access_policy_lint.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Codes() {
+		if !strings.Contains(string(b), "| `"+c.Code+"` |") {
+			t.Errorf("code %s missing from the policy_lint page", c.Code)
+		}
+	}
 }
