@@ -169,3 +169,14 @@ func TestCodesDocumented(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkLintBucketPolicy(b *testing.B) {
+	p := doc(`{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::www.example.com/*"}`,
+		`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/app"},"Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::www.example.com","arn:aws:s3:::www.example.com/*"],"Condition":{"StringLike":{"s3:prefix":"shared/*"}}}`,
+		`{"Sid":"OfficeOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::www.example.com","arn:aws:s3:::www.example.com/*"],"Condition":{"NotIpAddress":{"aws:SourceIp":"198.51.100.0/24"}}}`)
+	for i := 0; i < b.N; i++ {
+		if _, err := Lint(p, "bucket", Options{BucketAccountID: own}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
