@@ -10,6 +10,8 @@ import (
 // evaluator accumulates traces across layers.
 type evaluator struct {
 	req     *Request
+	ra      reqAction
+	ref     bool // reference (uncompiled) matchers
 	traces  []StatementTrace
 	missing []string
 }
@@ -25,7 +27,7 @@ type layerEval struct {
 
 func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) PolicyEval {
 	pe := PolicyEval{Traces: e.traces, MissingKeys: e.missing}
-	evalPolicyInto(p, layer, idx, sub, e.req, &pe)
+	evalPolicyInto(p, layer, idx, sub, e.req, &e.ra, e.ref, &pe)
 	e.traces, e.missing = pe.Traces, pe.MissingKeys
 	return pe
 }
@@ -95,6 +97,12 @@ func Evaluate(in *Input) *Result {
 // evaluate many requests and consume each result before the next one (the
 // previous content of res is overwritten).
 func EvaluateInto(in *Input, res *Result) *Result {
+	return evaluateInto(in, res, false)
+}
+
+// evaluateInto is EvaluateInto; ref selects the reference (uncompiled)
+// matchers, kept for differential tests.
+func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	if res == nil {
 		res = &Result{}
 	}
@@ -126,7 +134,7 @@ func EvaluateInto(in *Input, res *Result) *Result {
 		resLayer = LayerResource
 	}
 
-	e := &evaluator{req: &req, traces: traces}
+	e := &evaluator{req: &req, traces: traces, ra: splitReqAction(req.Action), ref: ref}
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}

@@ -135,11 +135,25 @@ func EvalConditions(conds []policy.Condition, ctx *Context, vars bool) (ok bool,
 // reported. The conjunction is three-valued: false if any condition is
 // false, else error if any is an error, else true.
 func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
+	var stale bool
+	return evaluateConds(conds, nil, ctx, vars, &stale)
+}
+
+// evaluateConds is EvaluateConditions with the compiled conditions ccs
+// (parallel to conds; an entry that no longer matches its condition, or a
+// missing one, is evaluated by the reference path and sets stale).
+func evaluateConds(conds []policy.Condition, ccs []cCond, ctx *Context, vars bool, stale *bool) (CondResult, []string, string) {
 	res := CondTrue
 	var missing []string
 	reason := ""
 	for i := range conds {
-		r, key, miss, why := evalCondition(&conds[i], ctx, vars)
+		var cc *cCond
+		if i < len(ccs) && ccs[i].valid(&conds[i]) {
+			cc = &ccs[i]
+		} else {
+			*stale = true
+		}
+		r, key, miss, why := evalCondition(&conds[i], cc, ctx, vars)
 		if key != "" {
 			missing = appendUnique(missing, key)
 		}
@@ -244,20 +258,48 @@ func condName(c *policy.Condition) string {
 // evalCondition evaluates one (operator, key, values) triple. missingKey is
 // the condition key when absent from the context; missing lists unresolved
 // variables of the values.
-func evalCondition(c *policy.Condition, ctx *Context, vars bool) (res CondResult, missingKey string, missing []string, reason string) {
-	v, found := ctx.Get(c.Key)
+func evalCondition(c *policy.Condition, cc *cCond, ctx *Context, vars bool) (res CondResult, missingKey string, missing []string, reason string) {
+	var v Value
+	var found bool
+	if cc != nil {
+		v, found = ctx.getLower(cc.lkey)
+	} else {
+		v, found = ctx.Get(c.Key)
+	}
 	present := found && len(v.Values) > 0
 	if !present {
 		missingKey = c.Key
 	}
-	res, missing, reason = evalCondition1(c, ctx, vars, v, present)
+	res, missing, reason = evalCondition1(c, cc, ctx, vars, v, present)
 	return res, missingKey, missing, reason
 }
 
-func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, present bool) (CondResult, []string, string) {
-	op := splitOperator(c.Operator)
-	info, known := operators[op.Base]
-	if !known || (op.Qualifier != "" && op.Qualifier != "ForAllValues" && op.Qualifier != "ForAnyValue") {
+// reason returns the reason of kind k: pre-built when the condition is
+// compiled, else from the bounded reason cache.
+func (cc *cCond) reason(c *policy.Condition, k uint8) string {
+	if cc != nil {
+		return cc.reasons[k]
+	}
+	return cachedReason(c, k)
+}
+
+// evalCondition1 evaluates one condition; cc is its compiled form (nil: the
+// reference path, parsing the operator and values here).
+func evalCondition1(c *policy.Condition, cc *cCond, ctx *Context, vars bool, v Value, present bool) (CondResult, []string, string) {
+	var op policy.Operator
+	var info opInfo
+	var known bool
+	if cc != nil {
+		op, info, known = cc.op, cc.info, cc.known
+	} else {
+		op = splitOperator(c.Operator)
+		info, known = operators[op.Base]
+		known = known && (op.Qualifier == "" || op.Qualifier == "ForAllValues" || op.Qualifier == "ForAnyValue")
+	}
+	if !known {
+		if cc != nil {
+			return CondError, nil, cc.unknown
+		}
 		return CondError, nil, "condition " + condName(c) + ": unsupported operator " + strconvQuote(c.Operator.Raw) + " (fail closed: an Allow does not match, a Deny matches)"
 	}
 	var missing []string
@@ -283,9 +325,9 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, prese
 		}
 		if res == CondFalse {
 			if present {
-				return res, missing, cachedReason(c, rkNullPresent)
+				return res, missing, cc.reason(c, rkNullPresent)
 			}
-			return res, missing, cachedReason(c, rkNullAbsent)
+			return res, missing, cc.reason(c, rkNullAbsent)
 		}
 		return res, missing, ""
 	}
@@ -297,11 +339,11 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, prese
 		case op.Qualifier == "ForAllValues":
 			return CondTrue, missing, ""
 		case op.Qualifier == "ForAnyValue":
-			return CondFalse, missing, cachedReason(c, rkAnyMissing)
+			return CondFalse, missing, cc.reason(c, rkAnyMissing)
 		case info.negated:
 			return CondTrue, missing, ""
 		}
-		return CondFalse, missing, cachedReason(c, rkMissing)
+		return CondFalse, missing, cc.reason(c, rkMissing)
 	}
 
 	// Expand variables in the policy values once.
@@ -337,7 +379,13 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, prese
 				}
 				pv, lit = exps[i].s, exps[i].lit
 			}
-			m, err := matchValue(info, pv, lit, rv)
+			var m bool
+			var err error
+			if cc != nil && cc.vals != nil {
+				m, err = matchParsed(info, pv, &cc.vals[i], rv)
+			} else {
+				m, err = matchValue(info, pv, lit, rv)
+			}
 			if err != nil {
 				return false, err
 			}
@@ -355,14 +403,14 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, prese
 	switch op.Qualifier {
 	case "":
 		if len(v.Values) > 1 {
-			return CondFalse, missing, cachedReason(c, rkMulti)
+			return CondFalse, missing, cc.reason(c, rkMulti)
 		}
 		ok, err := valueSat(v.Values[0])
 		if err != nil {
 			return CondError, missing, "condition " + condName(c) + ": " + err.Error()
 		}
 		if !ok {
-			return CondFalse, missing, cachedReason(c, rkNotMet)
+			return CondFalse, missing, cc.reason(c, rkNotMet)
 		}
 		return CondTrue, missing, ""
 	case "ForAllValues":
@@ -372,7 +420,7 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, prese
 				return CondError, missing, "condition " + condName(c) + ": " + err.Error()
 			}
 			if !ok {
-				return CondFalse, missing, cachedReason(c, rkAllNotMet)
+				return CondFalse, missing, cc.reason(c, rkAllNotMet)
 			}
 		}
 		return CondTrue, missing, ""
@@ -393,7 +441,7 @@ func evalCondition1(c *policy.Condition, ctx *Context, vars bool, v Value, prese
 		if firstErr != nil {
 			return CondError, missing, "condition " + condName(c) + ": " + firstErr.Error()
 		}
-		return CondFalse, missing, cachedReason(c, rkAnyNotMet)
+		return CondFalse, missing, cc.reason(c, rkAnyNotMet)
 	}
 }
 

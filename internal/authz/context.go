@@ -99,6 +99,15 @@ func (c *Context) Get(key string) (Value, bool) {
 	return v, ok
 }
 
+// getLower looks up a key already lower-cased.
+func (c *Context) getLower(lk string) (Value, bool) {
+	if c == nil || c.m == nil {
+		return Value{}, false
+	}
+	v, ok := c.m[lk]
+	return v, ok
+}
+
 // Keys returns the keys present, with the spelling first used, sorted
 // case-insensitively.
 func (c *Context) Keys() []string {

@@ -43,20 +43,32 @@ func better(a, b MatchClass) MatchClass {
 // layer and policyIndex label the traces.
 func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request) PolicyEval {
 	var pe PolicyEval
-	evalPolicyInto(p, layer, policyIndex, 0, req, &pe)
+	ra := splitReqAction(req.Action)
+	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, &pe)
 	return pe
 }
 
-func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, pe *PolicyEval) {
+// evalPolicyInto appends the traces of p to pe. ref selects the reference
+// (uncompiled) matchers; otherwise the compiled form of p is used.
+func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, ra *reqAction, ref bool, pe *PolicyEval) {
 	if p == nil {
 		return
 	}
 	vars := p.VariablesEnabled()
+	var cp *cPolicy
+	if !ref {
+		cp = compiledFor(p)
+	}
+	stale := false
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		pe.Traces = append(pe.Traces, StatementTrace{})
 		tr := &pe.Traces[len(pe.Traces)-1]
-		evalStatementInto(tr, st, vars, layer, req)
+		var cs *cStmt
+		if cp != nil && i < len(cp.stmts) {
+			cs = &cp.stmts[i]
+		}
+		evalStatementInto(tr, st, cs, vars, layer, req, ra, &stale)
 		tr.PolicyIndex = policyIndex
 		tr.SubIndex = sub
 		if tr.Matched {
@@ -70,6 +82,9 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 		for _, k := range tr.MissingKeys {
 			pe.MissingKeys = appendUnique(pe.MissingKeys, k)
 		}
+	}
+	if stale && cp != nil {
+		dropCompiled(p)
 	}
 }
 
@@ -89,7 +104,15 @@ const (
 	reasonResourceUnbound = "resource pattern uses a policy variable with no value: "
 )
 
-func evalStatementInto(tr *StatementTrace, st *policy.Statement, vars bool, layer Layer, req *Request) {
+// evalStatementInto traces one statement. cs is its compiled form, nil for
+// the reference path; every compiled element is checked against the
+// statement's current text and stale is set when one differs (that element is
+// then matched by the reference path).
+func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars bool, layer Layer, req *Request, ra *reqAction, stale *bool) {
+	var zero cStmt
+	if cs == nil {
+		cs = &zero
+	}
 	tr.Layer = layer
 	tr.StatementIndex = st.Index
 	tr.Sid = st.Sid
@@ -98,56 +121,32 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, vars bool, laye
 	// Action.
 	switch {
 	case st.Action != nil:
-		for _, a := range st.Action {
-			if MatchAction(a, req.Action) {
-				tr.ActionMatched = true
-				break
-			}
-		}
+		tr.ActionMatched = matchActionList(st.Action, cs.action, req.Action, ra, stale)
 	case st.NotAction != nil:
-		tr.ActionMatched = true
-		for _, a := range st.NotAction {
-			if MatchAction(a, req.Action) {
-				tr.ActionMatched = false
-				break
-			}
-		}
+		tr.ActionMatched = !matchActionList(st.NotAction, cs.notAction, req.Action, ra, stale)
 	}
 	// Resource.
 	var unbound []string
 	switch {
 	case st.Resource != nil:
-		for _, r := range st.Resource {
-			ok, miss := matchResourceVars(r, req.Resource, vars, req.Context)
-			unbound = append(unbound, miss...)
-			if ok {
-				tr.ResourceMatched = true
-				break
-			}
-		}
+		tr.ResourceMatched, unbound = matchResourceList(st.Resource, cs.resource, req.Resource, vars, req.Context, unbound, stale)
 	case st.NotResource != nil:
-		tr.ResourceMatched = true
-		for _, r := range st.NotResource {
-			ok, miss := matchResourceVars(r, req.Resource, vars, req.Context)
-			unbound = append(unbound, miss...)
-			if ok {
-				tr.ResourceMatched = false
-				break
-			}
-		}
+		var m bool
+		m, unbound = matchResourceList(st.NotResource, cs.notResource, req.Resource, vars, req.Context, unbound, stale)
+		tr.ResourceMatched = !m
 	}
 	// Principal.
 	deny := st.Effect == policy.Deny
 	npExempt := false
 	switch {
 	case st.Principal != nil:
-		tr.PrincipalClass = matchPrincipals(st.Principal, &req.Principal, layer, deny)
+		tr.PrincipalClass = matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, layer, deny, stale)
 		tr.PrincipalMatched = tr.PrincipalClass != ClassNone
 	case st.NotPrincipal != nil:
 		if deny && req.Principal.HasBoundary {
 			tr.PrincipalMatched = true
 		} else {
-			c := matchPrincipals(st.NotPrincipal, &req.Principal, layer, false)
+			c := matchPrincipalsRefs(st.NotPrincipal, cs.notPrinc, &req.Principal, layer, false, stale)
 			if deny {
 				// Exempt only when the caller itself is listed (user, session,
 				// federated user, service, "*"), or the account for its root
@@ -208,7 +207,7 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, vars bool, laye
 		}
 		return
 	}
-	cr, miss, why := EvaluateConditions(st.Conditions, req.Context, vars)
+	cr, miss, why := evaluateConds(st.Conditions, cs.conds, req.Context, vars, stale)
 	tr.Conditions = cr
 	if tr.MissingKeys == nil {
 		tr.MissingKeys = miss
@@ -294,20 +293,35 @@ func principalPartition(p *Principal) string {
 // resolves uncertainty towards matching (a role given without its session
 // name matches a Deny naming one of its sessions).
 func matchPrincipals(ps *policy.Principals, p *Principal, layer Layer, forDeny bool) MatchClass {
+	var stale bool
+	return matchPrincipalsRefs(ps, nil, p, layer, forDeny, &stale)
+}
+
+// matchPrincipalsRefs is matchPrincipals with refs, the pre-parsed form of
+// ps.AWS (entries are checked against the current text; stale is set on a
+// difference and the entry is parsed here).
+func matchPrincipalsRefs(ps *policy.Principals, refs []cRef, p *Principal, layer Layer, forDeny bool, stale *bool) MatchClass {
 	best := ClassNone
 	if ps.Wildcard {
 		return ClassDirect
 	}
 	signed := p.Kind != Anonymous && p.Kind != Service
 	part := principalPartition(p)
-	for _, s := range ps.AWS {
+	for i, s := range ps.AWS {
 		if s == "*" {
 			return ClassDirect
 		}
 		if !signed {
 			continue
 		}
-		ref, ok := parseRef(s)
+		var ref policy.PrincipalRef
+		var ok bool
+		if i < len(refs) && sameStr(refs[i].raw, s) {
+			ref, ok = refs[i].ref, refs[i].ok
+		} else {
+			*stale = true
+			ref, ok = parseRef(s)
+		}
 		if !ok {
 			continue // invalid entries (partial wildcards, ...) match nobody
 		}

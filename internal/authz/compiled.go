@@ -1,0 +1,470 @@
+package authz
+
+import (
+	"encoding/base64"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
+
+// Compiled policies (issue 3, performance). A parsed *policy.Policy is
+// compiled once into a form that is cheap to match: actions lower-cased and
+// classified (exact, prefix, glob), resource patterns classified, principal
+// entries pre-parsed, condition operators resolved and non-string condition
+// values (CIDRs, numbers, dates, booleans, base64) pre-parsed, condition
+// reasons pre-built.
+//
+// Safety: every compiled element keeps the string(s) it was compiled from,
+// and it is used only when the statement's current string is the same
+// (sameStr); otherwise the element is matched by the straightforward path
+// (MatchAction, matchResourceVars, parseRef, evalCondition) and the cache
+// entry is dropped. A policy mutated after its first evaluation (statements
+// appended, shuffled or edited) is therefore still evaluated exactly as the
+// reference implementation would.
+
+// sameStr reports whether a and b are equal, cheaply when they share memory.
+func sameStr(a, b string) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
+type cPolicy struct {
+	vars  bool
+	stmts []cStmt
+}
+
+type cStmt struct {
+	action, notAction     []cAction
+	resource, notResource []cResource
+	principal, notPrinc   []cRef
+	conds                 []cCond
+}
+
+// ---- actions -------------------------------------------------------------
+
+type partKind uint8
+
+const (
+	partExact  partKind = iota // no wildcard: equal, ASCII case-insensitive
+	partPrefix                 // one trailing '*' and no other wildcard
+	partGlob                   // anything else: glob with folding
+)
+
+type cPart struct {
+	p    string // lower-cased (ASCII)
+	kind partKind
+}
+
+func compilePart(s string) cPart {
+	p := toLowerASCII(s)
+	n := strings.Count(p, "*")
+	switch {
+	case n == 0 && strings.IndexByte(p, '?') < 0:
+		return cPart{p: p, kind: partExact}
+	case n == 1 && p[len(p)-1] == '*' && strings.IndexByte(p, '?') < 0:
+		return cPart{p: p[:len(p)-1], kind: partPrefix}
+	}
+	return cPart{p: p, kind: partGlob}
+}
+
+// foldHasPrefixLower reports whether s starts with p, p being ASCII
+// lower-case, comparing ASCII letters case-insensitively (as eqByte).
+func foldHasPrefixLower(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *cPart) match(s string) bool {
+	switch c.kind {
+	case partExact:
+		return len(s) == len(c.p) && foldHasPrefixLower(s, c.p)
+	case partPrefix:
+		return foldHasPrefixLower(s, c.p)
+	}
+	return glob(c.p, s, true, nil)
+}
+
+type actKind uint8
+
+const (
+	actAll   actKind = iota // "*"
+	actNone                 // no ':' (matches nothing)
+	actParts                // service and name matched separately
+)
+
+type cAction struct {
+	raw       string
+	kind      actKind
+	svc, name cPart
+}
+
+func compileAction(a string) cAction {
+	c := cAction{raw: a}
+	if a == "*" {
+		return c
+	}
+	pc := strings.IndexByte(a, ':')
+	if pc < 0 {
+		c.kind = actNone
+		return c
+	}
+	c.kind = actParts
+	c.svc, c.name = compilePart(a[:pc]), compilePart(a[pc+1:])
+	return c
+}
+
+// reqAction is the request action split once per evaluation.
+type reqAction struct {
+	svc, name string
+	ok        bool // the action contains ':'
+}
+
+func splitReqAction(a string) reqAction {
+	i := strings.IndexByte(a, ':')
+	if i < 0 {
+		return reqAction{}
+	}
+	return reqAction{svc: a[:i], name: a[i+1:], ok: true}
+}
+
+func (c *cAction) match(ra *reqAction) bool {
+	switch c.kind {
+	case actAll:
+		return true
+	case actNone:
+		return false
+	}
+	return ra.ok && c.svc.match(ra.svc) && c.name.match(ra.name)
+}
+
+// matchActionList reports whether any pattern matches; stale is set when a
+// pattern was not the compiled one.
+func matchActionList(pats []string, cs []cAction, action string, ra *reqAction, stale *bool) bool {
+	for i, a := range pats {
+		var m bool
+		if i < len(cs) && sameStr(cs[i].raw, a) {
+			m = cs[i].match(ra)
+		} else {
+			*stale = true
+			m = MatchAction(a, action)
+		}
+		if m {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- resources -----------------------------------------------------------
+
+type resKind uint8
+
+const (
+	resAll   resKind = iota // "*"
+	resExact                // no wildcard
+	resStar                 // '*' wildcards only
+	resGlob                 // '?' present
+	resVar                  // policy variables (expanded per request)
+)
+
+type cResource struct {
+	raw  string
+	kind resKind
+}
+
+func compileResource(r string, vars bool) cResource {
+	c := cResource{raw: r}
+	switch {
+	case vars && hasVar(r):
+		c.kind = resVar
+	case r == "*":
+		c.kind = resAll
+	case strings.IndexByte(r, '?') >= 0:
+		c.kind = resGlob
+	case strings.IndexByte(r, '*') >= 0:
+		c.kind = resStar
+	default:
+		c.kind = resExact
+	}
+	return c
+}
+
+// matchResourceList returns whether any pattern matches and appends the
+// unresolved variables met on the way, exactly as the reference loop does.
+func matchResourceList(pats []string, cs []cResource, resource string, vars bool, ctx *Context, unbound []string, stale *bool) (bool, []string) {
+	for i, r := range pats {
+		var ok bool
+		if i < len(cs) && sameStr(cs[i].raw, r) {
+			switch cs[i].kind {
+			case resAll:
+				ok = true
+			case resExact:
+				ok = r == resource
+			case resStar:
+				ok = starGlob(r, resource)
+			case resGlob:
+				ok = glob(r, resource, false, nil)
+			default:
+				var miss []string
+				ok, miss = matchResourceVars(r, resource, vars, ctx)
+				unbound = append(unbound, miss...)
+			}
+		} else {
+			*stale = true
+			var miss []string
+			ok, miss = matchResourceVars(r, resource, vars, ctx)
+			unbound = append(unbound, miss...)
+		}
+		if ok {
+			return true, unbound
+		}
+	}
+	return false, unbound
+}
+
+// ---- principals ----------------------------------------------------------
+
+type cRef struct {
+	raw string
+	ref policy.PrincipalRef
+	ok  bool
+}
+
+func compileRefs(ps *policy.Principals) []cRef {
+	if ps == nil {
+		return nil
+	}
+	out := make([]cRef, len(ps.AWS))
+	for i, s := range ps.AWS {
+		out[i].raw = s
+		if s == "*" {
+			continue
+		}
+		ref, err := policy.ParseAWSPrincipal(s)
+		out[i].ref, out[i].ok = ref, err == nil
+	}
+	return out
+}
+
+// ---- conditions ----------------------------------------------------------
+
+// cVal is one pre-parsed policy value of a non-string operator family.
+type cVal struct {
+	err   error // the error matchValue reports for this policy value
+	pfx   netip.Prefix
+	f     float64
+	t     time.Time
+	lower string // Bool: lower-cased value
+	bin   string // BinaryEquals: decoded bytes
+}
+
+type cCond struct {
+	// source fields, compared before use
+	raw, base, qual, key string
+	ifExists             bool
+	values               []string
+
+	lkey    string
+	op      policy.Operator
+	info    opInfo
+	known   bool
+	reasons [rkNullAbsent + 1]string
+	unknown string // reason for an unsupported operator
+	vals    []cVal // nil for the string and ARN families
+}
+
+func (cc *cCond) valid(c *policy.Condition) bool {
+	if !sameStr(cc.raw, c.Operator.Raw) || !sameStr(cc.base, c.Operator.Base) || !sameStr(cc.qual, c.Operator.Qualifier) ||
+		cc.ifExists != c.Operator.IfExists || !sameStr(cc.key, c.Key) || len(cc.values) != len(c.Values) {
+		return false
+	}
+	for i, v := range c.Values {
+		if !sameStr(cc.values[i], v) {
+			return false
+		}
+	}
+	return true
+}
+
+func compileCond(c *policy.Condition) cCond {
+	cc := cCond{
+		raw: c.Operator.Raw, base: c.Operator.Base, qual: c.Operator.Qualifier, key: c.Key,
+		ifExists: c.Operator.IfExists, values: append([]string(nil), c.Values...),
+		lkey: toLowerASCII(c.Key),
+	}
+	cc.op = splitOperator(c.Operator)
+	info, known := operators[cc.op.Base]
+	cc.info = info
+	cc.known = known && (cc.op.Qualifier == "" || cc.op.Qualifier == "ForAllValues" || cc.op.Qualifier == "ForAnyValue")
+	n := condName(c)
+	cc.unknown = "condition " + n + ": unsupported operator " + strconvQuote(c.Operator.Raw) + " (fail closed: an Allow does not match, a Deny matches)"
+	cc.reasons[rkMissing] = "condition " + n + " not met: key " + c.Key + " is missing from the request"
+	cc.reasons[rkAnyMissing] = "condition " + n + " not met: key " + c.Key + " is missing (ForAnyValue is false on a missing or empty set)"
+	cc.reasons[rkMulti] = "condition " + n + " not met: key " + c.Key + " is multivalued; a plain operator does not match a multivalued value (use ForAnyValue/ForAllValues)"
+	cc.reasons[rkNotMet] = "condition " + n + " not met by the request value"
+	cc.reasons[rkAllNotMet] = "condition " + n + " not met: a request value is not allowed"
+	cc.reasons[rkAnyNotMet] = "condition " + n + " not met: no request value satisfies it"
+	cc.reasons[rkNullPresent] = "condition " + n + " not met: key is present"
+	cc.reasons[rkNullAbsent] = "condition " + n + " not met: key is absent"
+	if !cc.known {
+		return cc
+	}
+	switch info.fam {
+	case famNumeric, famDate, famBool, famBinary, famIP:
+	default:
+		return cc
+	}
+	cc.vals = make([]cVal, len(c.Values))
+	for i, pv := range c.Values {
+		v := &cc.vals[i]
+		switch info.fam {
+		case famNumeric:
+			a, err := strconv.ParseFloat(strings.TrimSpace(pv), 64)
+			if err != nil {
+				v.err = condErr("policy value " + strconvQuote(pv) + " is not a number")
+			}
+			v.f = a
+		case famDate:
+			a, err := parseDate(pv)
+			if err != nil {
+				v.err = condErr("policy value " + strconvQuote(pv) + " is not an ISO 8601 date or epoch seconds")
+			}
+			v.t = a
+		case famBool:
+			v.lower = strings.ToLower(pv)
+			if v.lower != "true" && v.lower != "false" {
+				v.err = condErr("Bool policy value must be \"true\" or \"false\", got " + strconvQuote(pv))
+			}
+		case famBinary:
+			pb, err := base64.StdEncoding.DecodeString(pv)
+			if err != nil {
+				v.err = condErr("BinaryEquals policy value " + strconvQuote(pv) + " is not base64")
+			}
+			v.bin = string(pb)
+		case famIP:
+			pfx, err := parseCIDR(pv)
+			if err != nil {
+				v.err = condErr("policy value " + strconvQuote(pv) + " is not an IP address or CIDR")
+			}
+			v.pfx = pfx
+		}
+	}
+	return cc
+}
+
+// matchParsed is matchValue with the policy value pre-parsed; rv is the
+// request value. The errors and their order are those of matchValue.
+func matchParsed(info opInfo, pv string, v *cVal, rv string) (bool, error) {
+	if v.err != nil {
+		return false, v.err
+	}
+	switch info.fam {
+	case famBool:
+		return strings.EqualFold(v.lower, rv), nil
+	case famNumeric:
+		b, err := strconv.ParseFloat(strings.TrimSpace(rv), 64)
+		if err != nil {
+			return false, condErr("request value " + strconvQuote(rv) + " is not a number")
+		}
+		return compare(info.cmp, cmp3(b, v.f)), nil
+	case famDate:
+		b, err := parseDate(rv)
+		if err != nil {
+			return false, condErr("request value " + strconvQuote(rv) + " is not an ISO 8601 date or epoch seconds")
+		}
+		return compare(info.cmp, b.Compare(v.t)), nil
+	case famBinary:
+		if rv == pv {
+			return true, nil
+		}
+		if rb, err := base64.StdEncoding.DecodeString(rv); err == nil {
+			return string(rb) == v.bin, nil
+		}
+		return rv == v.bin, nil
+	case famIP:
+		addr, err := netip.ParseAddr(strings.TrimSpace(rv))
+		if err != nil {
+			return false, condErr("request value " + strconvQuote(rv) + " is not an IP address")
+		}
+		return v.pfx.Contains(addr), nil
+	}
+	return matchValue(info, pv, nil, rv)
+}
+
+// ---- cache ---------------------------------------------------------------
+
+func compileStatement(st *policy.Statement, vars bool) cStmt {
+	var cs cStmt
+	for _, a := range st.Action {
+		cs.action = append(cs.action, compileAction(a))
+	}
+	for _, a := range st.NotAction {
+		cs.notAction = append(cs.notAction, compileAction(a))
+	}
+	for _, r := range st.Resource {
+		cs.resource = append(cs.resource, compileResource(r, vars))
+	}
+	for _, r := range st.NotResource {
+		cs.notResource = append(cs.notResource, compileResource(r, vars))
+	}
+	cs.principal = compileRefs(st.Principal)
+	cs.notPrinc = compileRefs(st.NotPrincipal)
+	for i := range st.Conditions {
+		cs.conds = append(cs.conds, compileCond(&st.Conditions[i]))
+	}
+	return cs
+}
+
+func compilePolicy(p *policy.Policy) *cPolicy {
+	cp := &cPolicy{vars: p.VariablesEnabled(), stmts: make([]cStmt, len(p.Statements))}
+	for i := range p.Statements {
+		cp.stmts[i] = compileStatement(&p.Statements[i], cp.vars)
+	}
+	return cp
+}
+
+// compiledCache maps *policy.Policy to *cPolicy. Parsed policies are shared
+// and immutable in practice (policy.ParseCached); the cache is bounded by
+// dropping everything when it grows past maxCompiled entries.
+var (
+	compiledCache sync.Map
+	compiledCount atomic.Int64
+)
+
+const maxCompiled = 1 << 13
+
+func compiledFor(p *policy.Policy) *cPolicy {
+	if v, ok := compiledCache.Load(p); ok {
+		cp := v.(*cPolicy)
+		if len(cp.stmts) == len(p.Statements) && cp.vars == p.VariablesEnabled() {
+			return cp
+		}
+	}
+	cp := compilePolicy(p)
+	if compiledCount.Add(1) > maxCompiled {
+		compiledCache.Clear()
+		compiledCount.Store(1)
+	}
+	compiledCache.Store(p, cp)
+	return cp
+}
+
+// dropCompiled forgets a policy whose statements no longer match their
+// compiled form (mutated after the first evaluation).
+func dropCompiled(p *policy.Policy) { compiledCache.Delete(p) }

@@ -1,0 +1,134 @@
+package authz
+
+import (
+	"math/rand"
+	"reflect"
+	"testing"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
+
+// Differential tests (issue 3, performance): the compiled matchers must give
+// exactly the Result of the reference (uncompiled) matchers, trace included,
+// on the property-test generator's inputs, on inputs mutated after a first
+// evaluation (compiled forms gone stale), and on the spec 7 corpus.
+
+func evalRef(in *Input) *Result  { return evaluateInto(in, nil, true) }
+func evalFast(in *Input) *Result { return evaluateInto(in, nil, false) }
+
+// extraConds widens the generator's condition pool with the pre-parsed
+// families and their error paths (spec 6.6: unparseable values fail closed).
+var extraConds = [][]policy.Condition{
+	{cnd("NumericLessThan", "s3:TlsVersion", "1.2")},
+	{cnd("NumericGreaterThanEquals", "s3:TlsVersion", "x1")},
+	{cnd("NumericEquals", "aws:SourceIp", "1")},
+	{cnd("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z")},
+	{cnd("DateGreaterThan", "aws:CurrentTime", "not-a-date")},
+	{cnd("DateEquals", "aws:SourceIp", "2020-01-01")},
+	{cnd("Bool", "aws:SecureTransport", "TRUE")},
+	{cnd("Bool", "aws:SecureTransport", "yes")},
+	{cnd("BinaryEquals", "s3:x", "aGVsbG8=")},
+	{cnd("BinaryEquals", "s3:x", "%%%")},
+	{cnd("IpAddress", "aws:SourceIp", "198.51.100.7", "2001:db8::/32")},
+	{cnd("NotIpAddress", "aws:SourceIp", "bad-cidr")},
+	{cnd("IpAddress", "aws:SecureTransport", "0.0.0.0/0")},
+	{cnd("StringFrobs", "aws:SourceIp", "x")},
+	{cnd("ForAnyValue:StringEquals", "aws:TagKeys", "a", "${aws:username}")},
+	{cnd("StringLike", "aws:PrincipalArn", "*${aws:username}*")},
+	{cnd("ArnLike", "aws:PrincipalArn", "arn:aws:iam::${aws:PrincipalAccount}:*")},
+	{cnd("NullIfExists", "aws:PrincipalTag/team", "false")},
+	{cnd("Null", "aws:PrincipalTag/team", "maybe")},
+	{cnd("ForAllValues:NumericLessThan", "aws:TagKeys", "3")},
+}
+
+// widen replaces some statements' conditions with the extra pool and adds
+// action/resource/principal shapes the generator does not produce.
+func widen(r *rand.Rand, in *Input) {
+	ps, _ := allPolicies(in)
+	for _, p := range ps {
+		for i := range p.Statements {
+			st := &p.Statements[i]
+			if r.Intn(3) == 0 {
+				st.Conditions = pick(r, extraConds)
+			}
+			if r.Intn(5) == 0 && st.Action != nil {
+				st.Action = append(st.Action, pick(r, []string{"s3", "s3:Get?bject", "S3:*object", "s3:g*t*", "*:GetObject", "s3:getobject", "s3*:Get*", "s3:Get", "S3:Put", "s:GetObject"}))
+			}
+			if r.Intn(5) == 0 && st.Resource != nil {
+				st.Resource = append(st.Resource, pick(r, []string{"arn:aws:s3:::bkt/?", "arn:aws:s3:::bkt/k", "arn:aws:s3:::b?t/*", "arn:aws:s3:::*/*", "arn:aws:s3:::bkt/${aws:username"}))
+			}
+			if r.Intn(5) == 0 && st.Principal != nil {
+				st.Principal = pick(r, []*policy.Principals{{AWS: []string{"arn:aws:iam::111111111111:user/*"}}, {AWS: []string{"AIDAEXAMPLE", uA}}, {AWS: []string{"arn:aws-cn:iam::111111111111:root"}}, {CanonicalUser: []string{"abc"}}})
+			}
+		}
+	}
+}
+
+func diffCheck(t *testing.T, what string, in *Input) *Result {
+	t.Helper()
+	want := evalRef(in)
+	got := evalFast(in)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: compiled and reference results differ\ncompiled:\n%s\nreference:\n%s", what, dumpTrace(got), dumpTrace(want))
+	}
+	// A second compiled run (cache warm) must agree too.
+	if again := evalFast(in); !reflect.DeepEqual(again, want) {
+		t.Fatalf("%s: warm compiled result differs\n%s", what, dumpTrace(again))
+	}
+	return want
+}
+
+func TestDifferentialRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(42))
+	decisions := map[Decision]int{}
+	for i := 0; i < 4000; i++ {
+		in := randInput(t, r)
+		if i%2 == 1 {
+			widen(r, in)
+		}
+		res := diffCheck(t, "random input", in)
+		decisions[res.Decision]++
+		// Mutate after the first evaluation: the compiled forms are stale.
+		ps, rb := allPolicies(in)
+		if len(ps) == 0 {
+			continue
+		}
+		p := ps[r.Intn(len(ps))]
+		switch r.Intn(4) {
+		case 0:
+			r.Shuffle(len(p.Statements), func(x, y int) { p.Statements[x], p.Statements[y] = p.Statements[y], p.Statements[x] })
+		case 1:
+			st := randStatement(r, rb[0])
+			st.Index = len(p.Statements)
+			p.Statements = append(p.Statements, st)
+		case 2:
+			if st := &p.Statements[0]; st.Action != nil {
+				st.Action[0] = pick(r, propActions)
+			}
+			if st := &p.Statements[0]; len(st.Conditions) > 0 {
+				c := append([]policy.Condition(nil), st.Conditions...)
+				c[0].Values = []string{"203.0.113.0/24"}
+				st.Conditions = c
+			}
+		case 3:
+			if p.Version == policy.Version2012 {
+				p.Version = ""
+			} else {
+				p.Version = policy.Version2012
+			}
+		}
+		diffCheck(t, "mutated input", in)
+	}
+	for _, d := range []Decision{Allowed, ImplicitDeny, ExplicitDeny} {
+		if decisions[d] == 0 {
+			t.Errorf("generator never produced %s; the differential test is too narrow", d)
+		}
+	}
+}
+
+func TestDifferentialCorpus(t *testing.T) {
+	for _, c := range loadCorpus(t) {
+		diffCheck(t, c.ID, buildInput(t, c))
+	}
+	diffCheck(t, "benchmark input", benchInput(t))
+}
