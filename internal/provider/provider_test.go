@@ -364,3 +364,69 @@ func TestProviderSchema(t *testing.T) {
 		t.Errorf("schema attributes\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestProviderConfigureUnknownValues: a setting unknown at plan time (from a resource not yet created) is
+// recorded in UnknownAttributes instead of being replaced by a default; once known it is stored.
+func TestProviderConfigureUnknownValues(t *testing.T) {
+	var mu sync.Mutex
+	var seen []ProviderData
+	hook := WithConfigureHook(func(_ context.Context, d *ProviderData) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, *d)
+		return nil
+	})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactoriesWith(hook, WithDataSources(newSettingsDataSource)),
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "region" {
+  input = "eu-north-1"
+}
+provider "s3access" {
+  region = terraform_data.region.output
+  endpoints {
+    s3 = "http://127.0.0.1:1/${terraform_data.region.output}"
+  }
+}
+data "s3access_test_settings" "this" {}
+`,
+			Check: func(*terraform.State) error {
+				mu.Lock()
+				defer mu.Unlock()
+				var sawUnknown, sawKnown bool
+				for _, d := range seen {
+					switch {
+					case reflect.DeepEqual(d.UnknownAttributes, []string{"endpoints.s3", "region"}):
+						if d.Region != "" || len(d.Endpoints) != 0 {
+							return fmt.Errorf("unknown settings were given values: %+v", d)
+						}
+						sawUnknown = true
+					case len(d.UnknownAttributes) == 0 && d.Region == "eu-north-1" &&
+						d.Endpoints["s3"] == "http://127.0.0.1:1/eu-north-1":
+						sawKnown = true
+					default:
+						return fmt.Errorf("unexpected provider data %+v", d)
+					}
+				}
+				if !sawUnknown || !sawKnown {
+					return fmt.Errorf("want one configuration with unknown region and one with it known; got %+v", seen)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestProviderConfigureHookError: a failing configure hook (a fake that cannot start) is a configuration
+// error, never a silently unconfigured provider.
+func TestProviderConfigureHookError(t *testing.T) {
+	hook := WithConfigureHook(func(context.Context, *ProviderData) error { return fmt.Errorf("fake reader unavailable") })
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviderFactoriesWith(hook, WithDataSources(newSettingsDataSource)),
+		Steps: []resource.TestStep{{
+			Config:      "provider \"s3access\" {}\ndata \"s3access_test_settings\" \"this\" {}\n",
+			ExpectError: regexp.MustCompile(`(?s)Provider configuration hook failed.*fake reader unavailable`),
+		}},
+	})
+}
