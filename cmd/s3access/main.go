@@ -257,6 +257,9 @@ func (c *checker) writeExplained(o *output, in *inputRequest) {
 		fmt.Fprintf(&b, "  missing context keys: %s\n", strings.Join(o.MissingContextKeys, ", "))
 	}
 	for _, s := range o.Suggestions {
+		if strings.Contains(o.Explanation, s) {
+			continue // the explanation already ends with its fixes
+		}
 		b.WriteString("  fix: " + strings.ReplaceAll(s, "\n", "\n       ") + "\n")
 	}
 	b.WriteString("\n")
