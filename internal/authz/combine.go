@@ -9,7 +9,7 @@ import (
 
 // evaluator accumulates traces across layers.
 type evaluator struct {
-	req     *Request
+	req     Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
 	ra      reqAction
 	ref     bool // reference (uncompiled) matchers
 	traces  []StatementTrace
@@ -27,7 +27,7 @@ type layerEval struct {
 
 func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) PolicyEval {
 	pe := PolicyEval{Traces: e.traces, MissingKeys: e.missing}
-	evalPolicyInto(p, layer, idx, sub, e.req, &e.ra, e.ref, &pe)
+	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, &pe)
 	e.traces, e.missing = pe.Traces, pe.MissingKeys
 	return pe
 }
@@ -134,7 +134,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	e := &evaluator{req: &req, traces: traces, ra: splitReqAction(req.Action), ref: ref}
+	e := &evaluator{req: req, traces: traces, ra: splitReqAction(req.Action), ref: ref}
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}

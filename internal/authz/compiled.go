@@ -129,10 +129,12 @@ func compileAction(a string) cAction {
 	return c
 }
 
-// reqAction is the request action split once per evaluation.
+// reqAction is the request action split once per evaluation, with a scratch
+// buffer for variable expansion.
 type reqAction struct {
 	svc, name string
 	ok        bool // the action contains ':'
+	buf       [256]byte
 }
 
 func splitReqAction(a string) reqAction {
@@ -141,6 +143,64 @@ func splitReqAction(a string) reqAction {
 		return reqAction{}
 	}
 	return reqAction{svc: a[:i], name: a[i+1:], ok: true}
+}
+
+// expandSimple is expandVars for the common case, writing into dst: it
+// reports ok=false when the expansion is unresolved or would need a literal
+// mask (a substituted value or escape containing '*' or '?'), or does not fit
+// dst; the caller then takes the reference path (expandVars).
+func expandSimple(dst []byte, s string, ctx *Context) ([]byte, bool) {
+	add := func(t string) bool {
+		if strings.ContainsAny(t, "*?") || len(dst)+len(t) > cap(dst) {
+			return false
+		}
+		dst = append(dst, t...)
+		return true
+	}
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "${")
+		if j < 0 {
+			if len(dst)+len(s)-i > cap(dst) {
+				return dst, false
+			}
+			dst = append(dst, s[i:]...)
+			break
+		}
+		if len(dst)+j > cap(dst) {
+			return dst, false
+		}
+		dst = append(dst, s[i:i+j]...)
+		i += j
+		end := strings.IndexByte(s[i+2:], '}')
+		if end < 0 {
+			return dst, add(s[i:])
+		}
+		body := s[i+2 : i+2+end]
+		i += 2 + end + 1
+		switch body {
+		case "*", "?":
+			return dst, false
+		case "$":
+			if !add(body) {
+				return dst, false
+			}
+			continue
+		}
+		key, def, hasDef, ok := parseVarBody(body)
+		if !ok {
+			return dst, false
+		}
+		if v, found := ctx.Get(key); found && !v.Multi && len(v.Values) == 1 {
+			if !add(v.Values[0]) {
+				return dst, false
+			}
+			continue
+		}
+		if !hasDef || !add(def) {
+			return dst, false
+		}
+	}
+	return dst, true
 }
 
 func (c *cAction) match(ra *reqAction) bool {
@@ -207,7 +267,7 @@ func compileResource(r string, vars bool) cResource {
 
 // matchResourceList returns whether any pattern matches and appends the
 // unresolved variables met on the way, exactly as the reference loop does.
-func matchResourceList(pats []string, cs []cResource, resource string, vars bool, ctx *Context, unbound []string, stale *bool) (bool, []string) {
+func matchResourceList(pats []string, cs []cResource, resource string, vars bool, ctx *Context, ra *reqAction, unbound []string, stale *bool) (bool, []string) {
 	for i, r := range pats {
 		var ok bool
 		if i < len(cs) && sameStr(cs[i].raw, r) {
@@ -221,6 +281,10 @@ func matchResourceList(pats []string, cs []cResource, resource string, vars bool
 			case resGlob:
 				ok = glob(r, resource, false, nil)
 			default:
+				if b, simple := expandSimple(ra.buf[:0], r, ctx); simple {
+					ok = glob(unsafe.String(unsafe.SliceData(b), len(b)), resource, false, nil)
+					break
+				}
 				var miss []string
 				ok, miss = matchResourceVars(r, resource, vars, ctx)
 				unbound = append(unbound, miss...)

@@ -104,14 +104,16 @@ const (
 	reasonResourceUnbound = "resource pattern uses a policy variable with no value: "
 )
 
+// noStmt stands for "no compiled form": every element takes the reference path.
+var noStmt cStmt
+
 // evalStatementInto traces one statement. cs is its compiled form, nil for
 // the reference path; every compiled element is checked against the
 // statement's current text and stale is set when one differs (that element is
 // then matched by the reference path).
 func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars bool, layer Layer, req *Request, ra *reqAction, stale *bool) {
-	var zero cStmt
 	if cs == nil {
-		cs = &zero
+		cs = &noStmt
 	}
 	tr.Layer = layer
 	tr.StatementIndex = st.Index
@@ -129,10 +131,10 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 	var unbound []string
 	switch {
 	case st.Resource != nil:
-		tr.ResourceMatched, unbound = matchResourceList(st.Resource, cs.resource, req.Resource, vars, req.Context, unbound, stale)
+		tr.ResourceMatched, unbound = matchResourceList(st.Resource, cs.resource, req.Resource, vars, req.Context, ra, unbound, stale)
 	case st.NotResource != nil:
 		var m bool
-		m, unbound = matchResourceList(st.NotResource, cs.notResource, req.Resource, vars, req.Context, unbound, stale)
+		m, unbound = matchResourceList(st.NotResource, cs.notResource, req.Resource, vars, req.Context, ra, unbound, stale)
 		tr.ResourceMatched = !m
 	}
 	// Principal.
