@@ -134,7 +134,8 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	e := &evaluator{req: req, traces: traces, ra: splitReqAction(req.Action), ref: ref}
+	e := &evaluator{req: req, traces: traces, ref: ref}
+	e.ra.init(req.Action)
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}

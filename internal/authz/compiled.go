@@ -90,12 +90,13 @@ func foldHasPrefixLower(s, p string) bool {
 	return true
 }
 
-func (c *cPart) match(s string) bool {
+// match matches s, whose ASCII-lower-cased form is ls.
+func (c *cPart) match(s, ls string) bool {
 	switch c.kind {
 	case partExact:
-		return len(s) == len(c.p) && foldHasPrefixLower(s, c.p)
+		return ls == c.p
 	case partPrefix:
-		return foldHasPrefixLower(s, c.p)
+		return strings.HasPrefix(ls, c.p)
 	}
 	return glob(c.p, s, true, nil)
 }
@@ -134,15 +135,45 @@ func compileAction(a string) cAction {
 type reqAction struct {
 	svc, name string
 	ok        bool // the action contains ':'
-	buf       [256]byte
+	// The ASCII-lower-cased action is in lower[:n] (or long, when it does
+	// not fit); it is not kept as a string into ra itself so that a
+	// reqAction on the stack stays there.
+	n     int
+	long  string
+	lower [64]byte
+	buf   [256]byte
 }
 
-func splitReqAction(a string) reqAction {
+// lowered returns the lower-cased service and action name.
+func (ra *reqAction) lowered() (string, string) {
+	la := ra.long
+	if ra.n > 0 {
+		la = unsafe.String(&ra.lower[0], ra.n)
+	}
+	i := len(ra.svc)
+	return la[:i], la[i+1:]
+}
+
+// initReqAction splits the request action; it is a method on a pointer
+// because the lower-cased form lives in ra.lower.
+func (ra *reqAction) init(a string) {
 	i := strings.IndexByte(a, ':')
 	if i < 0 {
-		return reqAction{}
+		return
 	}
-	return reqAction{svc: a[:i], name: a[i+1:], ok: true}
+	ra.svc, ra.name, ra.ok = a[:i], a[i+1:], true
+	if len(a) > len(ra.lower) {
+		ra.long = toLowerASCII(a)
+		return
+	}
+	for k := 0; k < len(a); k++ {
+		c := a[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		ra.lower[k] = c
+	}
+	ra.n = len(a) // >= 1: a contains ':'
 }
 
 // expandSimple is expandVars for the common case, writing into dst: it
@@ -210,7 +241,11 @@ func (c *cAction) match(ra *reqAction) bool {
 	case actNone:
 		return false
 	}
-	return ra.ok && c.svc.match(ra.svc) && c.name.match(ra.name)
+	if !ra.ok {
+		return false
+	}
+	lsvc, lname := ra.lowered()
+	return c.svc.match(ra.svc, lsvc) && c.name.match(ra.name, lname)
 }
 
 // matchActionList reports whether any pattern matches; stale is set when a
@@ -246,6 +281,25 @@ const (
 type cResource struct {
 	raw  string
 	kind resKind
+	// resStar: raw is prefix + "*" + mids[0] + "*" + ... + "*" + suffix.
+	prefix, suffix string
+	mids           []string
+}
+
+// matchStar is starGlob(raw, s) with the pattern pre-split.
+func (c *cResource) matchStar(s string) bool {
+	if len(s) < len(c.prefix)+len(c.suffix) || !strings.HasPrefix(s, c.prefix) || !strings.HasSuffix(s, c.suffix) {
+		return false
+	}
+	s = s[len(c.prefix) : len(s)-len(c.suffix)]
+	for _, m := range c.mids {
+		at := strings.Index(s, m)
+		if at < 0 {
+			return false
+		}
+		s = s[at+len(m):]
+	}
+	return true
 }
 
 func compileResource(r string, vars bool) cResource {
@@ -259,6 +313,13 @@ func compileResource(r string, vars bool) cResource {
 		c.kind = resGlob
 	case strings.IndexByte(r, '*') >= 0:
 		c.kind = resStar
+		i, j := strings.IndexByte(r, '*'), strings.LastIndexByte(r, '*')
+		c.prefix, c.suffix = r[:i], r[j+1:]
+		for _, m := range strings.Split(r[i+1:j+1], "*") {
+			if m != "" {
+				c.mids = append(c.mids, m)
+			}
+		}
 	default:
 		c.kind = resExact
 	}
@@ -277,7 +338,7 @@ func matchResourceList(pats []string, cs []cResource, resource string, vars bool
 			case resExact:
 				ok = r == resource
 			case resStar:
-				ok = starGlob(r, resource)
+				ok = cs[i].matchStar(resource)
 			case resGlob:
 				ok = glob(r, resource, false, nil)
 			default:

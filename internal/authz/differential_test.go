@@ -3,6 +3,7 @@ package authz
 import (
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
@@ -131,4 +132,64 @@ func TestDifferentialCorpus(t *testing.T) {
 		diffCheck(t, c.ID, buildInput(t, c))
 	}
 	diffCheck(t, "benchmark input", benchInput(t))
+}
+
+// The compiled action and resource matchers agree with MatchAction and
+// MatchResource (spec 6.3, 6.5), including case folding, '?', long actions
+// (beyond the stack buffer) and non-ASCII text.
+func compiledActionMatch(pattern, action string) bool {
+	var ra reqAction
+	ra.init(action)
+	c := compileAction(pattern)
+	return c.match(&ra)
+}
+
+func compiledResourceMatch(pattern, arn string) bool {
+	var ra reqAction
+	var stale bool
+	ok, _ := matchResourceList([]string{pattern}, []cResource{compileResource(pattern, false)}, arn, false, nil, &ra, nil, &stale)
+	return ok
+}
+
+var (
+	diffActionPats = []string{"*", "s3:*", "S3:Get*", "s3:GetObject", "s3:getobject", "s3:Get", "s3:G?tObject", "s3:*Object", "s3:*o*", "s3", ":", "s3:", "*:*", "s?:*",
+		"s3:" + strings.Repeat("X", 70) + "*", "s3:é*", "s3:*\u212a"}
+	diffActions = []string{"s3:GetObject", "S3:GETOBJECT", "s3:PutObject", "s3:GetObjectAcl", "s3control:GetObject", "s3", "s3:", ":", "",
+		"s3:" + strings.Repeat("x", 70) + "y", "s3:éa", "s3:k"}
+	diffResPats = []string{"*", "arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*", "arn:aws:s3:::*log*/*", "arn:aws:s3:::b*t*k*", "*/*", "**", "arn:aws:s3:::bkt/?", "arn:*:s3:::*", "a*a", "*a*a*"}
+	diffRes     = []string{"arn:aws:s3:::bkt", "arn:aws:s3:::bkt/k", "arn:aws:s3:::logs/x", "arn:aws:s3:::bkt/", "a", "aa", "aaa", "", "arn:aws:s3:::blatk/kk"}
+)
+
+func TestCompiledMatchersAgree(t *testing.T) {
+	for _, p := range diffActionPats {
+		for _, a := range diffActions {
+			if got, want := compiledActionMatch(p, a), MatchAction(p, a); got != want {
+				t.Errorf("action %q vs %q: compiled %v, reference %v", p, a, got, want)
+			}
+		}
+	}
+	for _, p := range diffResPats {
+		for _, r := range diffRes {
+			if got, want := compiledResourceMatch(p, r), MatchResource(p, r); got != want {
+				t.Errorf("resource %q vs %q: compiled %v, reference %v", p, r, got, want)
+			}
+		}
+	}
+}
+
+func FuzzCompiledMatchers(f *testing.F) {
+	for i, p := range diffActionPats {
+		f.Add(p, diffActions[i%len(diffActions)])
+	}
+	for i, p := range diffResPats {
+		f.Add(p, diffRes[i%len(diffRes)])
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if got, want := compiledActionMatch(pattern, s), MatchAction(pattern, s); got != want {
+			t.Fatalf("action %q vs %q: compiled %v, reference %v", pattern, s, got, want)
+		}
+		if got, want := compiledResourceMatch(pattern, s), MatchResource(pattern, s); got != want {
+			t.Fatalf("resource %q vs %q: compiled %v, reference %v", pattern, s, got, want)
+		}
+	})
 }

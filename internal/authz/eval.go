@@ -43,7 +43,8 @@ func better(a, b MatchClass) MatchClass {
 // layer and policyIndex label the traces.
 func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request) PolicyEval {
 	var pe PolicyEval
-	ra := splitReqAction(req.Action)
+	var ra reqAction
+	ra.init(req.Action)
 	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, &pe)
 	return pe
 }
