@@ -195,9 +195,7 @@ func (c *checker) check(in *inputRequest, err error) {
 	var res *s3authz.Result
 	if err == nil {
 		r := in.engineRequest()
-		if err = keyError(r.Action, r.Bucket, r.Key); err == nil {
-			res, err = evaluate(r)
-		}
+		res, err = evaluate(r)
 	}
 	id := in.ID
 	var o *output

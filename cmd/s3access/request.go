@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
-	"github.com/s3access/terraform-provider-s3access/internal/s3model"
 )
 
 // policyDoc is a policy given either as a JSON string (what jsonencode()
@@ -250,23 +249,6 @@ func (in *inputRequest) engineRequest() *s3authz.Request {
 		}
 	}
 	return r
-}
-
-// keyError reports a key argument that does not fit the action
-// (ARCHITECTURE.md section 2: required for object actions, rejected for bucket
-// actions) as invalid input on "key". The engine itself answers such a
-// request with decision "unknown"; the argument is plainly wrong, so it is an
-// error here. Unknown actions are left to the engine, which reports them.
-func keyError(action, bucket string, key *string) error {
-	act, ok := s3model.LookupAction(action)
-	if !ok {
-		return nil
-	}
-	_, err := s3model.ResourceARN(act, "", bucket, key)
-	if errors.Is(err, s3model.ErrKeyNotAllowed) || errors.Is(err, s3model.ErrKeyRequired) {
-		return &s3authz.InputError{Field: "key", Index: -1, Err: err}
-	}
-	return nil
 }
 
 // ---- output ----

@@ -15,11 +15,9 @@ import (
 // calls; shipped code always uses s3authz.Evaluate.
 var evaluate = s3authz.Evaluate
 
-// evaluateChecked validates what the engine does not treat as input errors, then evaluates.
+// evaluateChecked evaluates one request; the engine rejects bad input (including a key
+// that does not fit the action) as an *s3authz.InputError.
 func evaluateChecked(r *s3authz.Request) (*s3authz.Result, error) {
-	if err := keyError(r.Action, r.Bucket, r.Key); err != nil {
-		return nil, err
-	}
 	return evaluate(r)
 }
 

@@ -1,15 +1,12 @@
 package provider
 
 import (
-	"errors"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
-	"github.com/s3access/terraform-provider-s3access/internal/s3model"
 )
 
 // This file holds what s3access_check and s3access_checks share: the Terraform
@@ -225,23 +222,6 @@ func (m *resourceSideModel) request() s3authz.Request {
 		Encryption:               m.Encryption.engine(),
 		Context:                  contextMap(m.Context),
 	}
-}
-
-// keyError reports a key argument that does not fit the action
-// (ARCHITECTURE.md section 2: required for object actions, rejected for bucket
-// actions) as invalid input on "key". The engine itself answers such a
-// request with decision "unknown"; the argument is plainly wrong, so it is an
-// error here. Unknown actions are left to the engine, which reports them.
-func keyError(action, bucket string, key *string) error {
-	act, ok := s3model.LookupAction(action)
-	if !ok {
-		return nil
-	}
-	_, err := s3model.ResourceARN(act, "", bucket, key)
-	if errors.Is(err, s3model.ErrKeyNotAllowed) || errors.Is(err, s3model.ErrKeyRequired) {
-		return &s3authz.InputError{Field: "key", Index: -1, Err: err}
-	}
-	return nil
 }
 
 // ---- conversions from the engine ----

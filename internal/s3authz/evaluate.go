@@ -156,6 +156,9 @@ func prepare(req *Request) (*inputs, error) {
 	if in.plan, err = planAction(req.Action, in.env.version); err != nil {
 		return nil, err
 	}
+	if err := checkKey(in.plan, req.Bucket, req.Key); err != nil {
+		return nil, err
+	}
 	for i, d := range req.IdentityPolicies {
 		pp, err := parsePolicy(d, policy.KindInline, "identity_policies", i)
 		if err != nil {
@@ -707,4 +710,23 @@ func (in *inputs) allowedLayer(res *authz.Result, viaOwnerACL bool, resAcct stri
 		return authz.LayerIdentity
 	}
 	return resource()
+}
+
+// checkKey rejects a key on a bucket action and a missing key on an object
+// action (the argument does not fit the request), as an error on "key".
+func checkKey(plan *opPlan, bucket string, key *string) error {
+	for _, n := range plan.Needs {
+		if n.OnSource {
+			continue
+		}
+		act, ok := s3model.LookupAction(n.Action)
+		if !ok {
+			continue
+		}
+		_, err := s3model.ResourceARN(act, "", bucket, key)
+		if errors.Is(err, s3model.ErrKeyNotAllowed) || errors.Is(err, s3model.ErrKeyRequired) {
+			return &InputError{Field: "key", Index: -1, Err: err}
+		}
+	}
+	return nil
 }

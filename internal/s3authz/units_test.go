@@ -223,8 +223,6 @@ func TestPipelineRules(t *testing.T) {
 			Context: map[string][]string{"s3:x-amz-copy-source": {"nokey"}}}, "unknown", "none", "s3:x-amz-copy-source"},
 		{"copy source key policy invalid", Request{Principal: uA, Action: "CopyObject", Bucket: "bkt2", Key: sp("b"), IdentityPolicies: []string{idS},
 			Context: map[string][]string{"s3:x-amz-copy-source": {"/bkt/a"}, KeyCopySourceSSE: {"aws:kms"}, KeyCopySourceKeyPolicy: {"{"}}}, "unknown", "kms", "invalid"},
-		{"key missing for object action", Request{Principal: uA, Action: "s3:GetObject", Bucket: "bkt", IdentityPolicies: []string{idS}},
-			"unknown", "none", "resource ARN"},
 		{"grant header on enforced bucket", Request{Principal: uA, Action: "s3:PutObject", Bucket: "bkt", Key: sp("k"), IdentityPolicies: []string{idS},
 			Context: map[string][]string{"s3:x-amz-grant-read": {"uri=http://acs.amazonaws.com/groups/global/AllUsers"}}}, "rejected", "none", "AccessControlListNotSupported"},
 		{"grant-full-control only on enforced bucket", Request{Principal: uA, Action: "s3:PutObject", Bucket: "bkt", Key: sp("k"), IdentityPolicies: []string{idS},
@@ -254,6 +252,29 @@ func TestPipelineRules(t *testing.T) {
 			}
 			if len(res.Layers) != len(layerOrder) {
 				t.Errorf("layers: %d, want %d", len(res.Layers), len(layerOrder))
+			}
+		})
+	}
+}
+
+// A key that does not fit the action is bad input on "key", not a decision
+// (issue 5: key on a bucket action, missing key on an object action).
+func TestKeyArgumentMustFitAction(t *testing.T) {
+	k := "k"
+	for _, tc := range []struct {
+		name string
+		r    Request
+		msg  string
+	}{
+		{"object action without key", Request{Principal: "arn:aws:iam::111111111111:user/alice", Action: "s3:GetObject", Bucket: "bkt"}, "needs an object key"},
+		{"API operation on an object without key", Request{Principal: "arn:aws:iam::111111111111:user/alice", Action: "HeadObject", Bucket: "bkt"}, "needs an object key"},
+		{"bucket action with key", Request{Principal: "arn:aws:iam::111111111111:user/alice", Action: "s3:ListBucket", Bucket: "bkt", Key: &k}, "key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Evaluate(&tc.r)
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != "key" || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("got %v, want an InputError on key containing %q", err, tc.msg)
 			}
 		})
 	}
