@@ -27,7 +27,7 @@ type layerEval struct {
 
 func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) PolicyEval {
 	pe := PolicyEval{Traces: e.traces, MissingKeys: e.missing}
-	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, &pe)
+	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, true, &pe)
 	e.traces, e.missing = pe.Traces, pe.MissingKeys
 	return pe
 }

@@ -104,15 +104,21 @@ func (c *cPart) match(s, ls string) bool {
 type actKind uint8
 
 const (
-	actAll   actKind = iota // "*"
-	actNone                 // no ':' (matches nothing)
-	actParts                // service and name matched separately
+	actAll    actKind = iota // "*"
+	actNone                  // no ':' (matches nothing)
+	actParts                 // service and name matched separately
+	actExact                 // no wildcard: full equals the lower-cased action
+	actPrefix                // literal service, name "<literal>*": the lower-cased action starts with full
 )
 
 type cAction struct {
 	raw       string
 	kind      actKind
 	svc, name cPart
+	// full is the lower-cased pattern for actExact, the pattern without its
+	// '*' for actPrefix. The service part contains no ':', so comparing
+	// whole strings compares service and name separately (spec 6.3).
+	full string
 }
 
 func compileAction(a string) cAction {
@@ -127,6 +133,14 @@ func compileAction(a string) cAction {
 	}
 	c.kind = actParts
 	c.svc, c.name = compilePart(a[:pc]), compilePart(a[pc+1:])
+	if c.svc.kind == partExact {
+		switch c.name.kind {
+		case partExact:
+			c.kind, c.full = actExact, c.svc.p+":"+c.name.p
+		case partPrefix:
+			c.kind, c.full = actPrefix, c.svc.p+":"+c.name.p
+		}
+	}
 	return c
 }
 
@@ -144,14 +158,12 @@ type reqAction struct {
 	buf   [256]byte
 }
 
-// lowered returns the lower-cased service and action name.
-func (ra *reqAction) lowered() (string, string) {
-	la := ra.long
+// full returns the lower-cased action ("" when it has no ':').
+func (ra *reqAction) full() string {
 	if ra.n > 0 {
-		la = unsafe.String(&ra.lower[0], ra.n)
+		return unsafe.String(&ra.lower[0], ra.n)
 	}
-	i := len(ra.svc)
-	return la[:i], la[i+1:]
+	return ra.long
 }
 
 // initReqAction splits the request action; it is a method on a pointer
@@ -234,8 +246,13 @@ func expandSimple(dst []byte, s string, ctx *Context) ([]byte, bool) {
 	return dst, true
 }
 
-func (c *cAction) match(ra *reqAction) bool {
+// match matches the request action; la is its lower-cased form (ra.full()).
+func (c *cAction) match(ra *reqAction, la string) bool {
 	switch c.kind {
+	case actExact:
+		return la == c.full
+	case actPrefix:
+		return strings.HasPrefix(la, c.full)
 	case actAll:
 		return true
 	case actNone:
@@ -244,17 +261,18 @@ func (c *cAction) match(ra *reqAction) bool {
 	if !ra.ok {
 		return false
 	}
-	lsvc, lname := ra.lowered()
-	return c.svc.match(ra.svc, lsvc) && c.name.match(ra.name, lname)
+	i := len(ra.svc)
+	return c.svc.match(ra.svc, la[:i]) && c.name.match(ra.name, la[i+1:])
 }
 
 // matchActionList reports whether any pattern matches; stale is set when a
 // pattern was not the compiled one.
 func matchActionList(pats []string, cs []cAction, action string, ra *reqAction, stale *bool) bool {
+	la := ra.full()
 	for i, a := range pats {
 		var m bool
 		if i < len(cs) && sameStr(cs[i].raw, a) {
-			m = cs[i].match(ra)
+			m = cs[i].match(ra, la)
 		} else {
 			*stale = true
 			m = MatchAction(a, action)
@@ -574,7 +592,34 @@ var (
 
 const maxCompiled = 1 << 13
 
+// compiledSlots is a direct-mapped, lock-free front of compiledCache
+// indexed by the policy's address (heap objects do not move).
+type compiledEntry struct {
+	p  *policy.Policy
+	cp *cPolicy
+}
+
+var compiledSlots [1024]atomic.Pointer[compiledEntry]
+
+func compiledSlot(p *policy.Policy) *atomic.Pointer[compiledEntry] {
+	h := uintptr(unsafe.Pointer(p))
+	h ^= h >> 13
+	return &compiledSlots[(h>>4)%uintptr(len(compiledSlots))]
+}
+
 func compiledFor(p *policy.Policy) *cPolicy {
+	slot := compiledSlot(p)
+	if e := slot.Load(); e != nil && e.p == p {
+		if len(e.cp.stmts) == len(p.Statements) && e.cp.vars == p.VariablesEnabled() {
+			return e.cp
+		}
+	}
+	cp := compiledFromMap(p)
+	slot.Store(&compiledEntry{p: p, cp: cp})
+	return cp
+}
+
+func compiledFromMap(p *policy.Policy) *cPolicy {
 	if v, ok := compiledCache.Load(p); ok {
 		cp := v.(*cPolicy)
 		if len(cp.stmts) == len(p.Statements) && cp.vars == p.VariablesEnabled() {
@@ -592,4 +637,10 @@ func compiledFor(p *policy.Policy) *cPolicy {
 
 // dropCompiled forgets a policy whose statements no longer match their
 // compiled form (mutated after the first evaluation).
-func dropCompiled(p *policy.Policy) { compiledCache.Delete(p) }
+func dropCompiled(p *policy.Policy) {
+	slot := compiledSlot(p)
+	if e := slot.Load(); e != nil && e.p == p {
+		slot.CompareAndSwap(e, nil)
+	}
+	compiledCache.Delete(p)
+}

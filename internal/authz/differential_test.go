@@ -141,7 +141,7 @@ func compiledActionMatch(pattern, action string) bool {
 	var ra reqAction
 	ra.init(action)
 	c := compileAction(pattern)
-	return c.match(&ra)
+	return c.match(&ra, ra.full())
 }
 
 func compiledResourceMatch(pattern, arn string) bool {

@@ -45,13 +45,14 @@ func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request
 	var pe PolicyEval
 	var ra reqAction
 	ra.init(req.Action)
-	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, &pe)
+	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, false, &pe)
 	return pe
 }
 
 // evalPolicyInto appends the traces of p to pe. ref selects the reference
-// (uncompiled) matchers; otherwise the compiled form of p is used.
-func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, ra *reqAction, ref bool, pe *PolicyEval) {
+// (uncompiled) matchers; otherwise the compiled form of p is used. zeroed
+// says that pe.Traces is zero beyond its length (no need to clear again).
+func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, ra *reqAction, ref, zeroed bool, pe *PolicyEval) {
 	if p == nil {
 		return
 	}
@@ -63,7 +64,11 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 	stale := false
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		pe.Traces = append(pe.Traces, StatementTrace{})
+		if n := len(pe.Traces); zeroed && n < cap(pe.Traces) {
+			pe.Traces = pe.Traces[:n+1]
+		} else {
+			pe.Traces = append(pe.Traces, StatementTrace{})
+		}
 		tr := &pe.Traces[len(pe.Traces)-1]
 		var cs *cStmt
 		if cp != nil && i < len(cp.stmts) {
