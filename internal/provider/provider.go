@@ -46,7 +46,9 @@ func DataSources() []func() datasource.DataSource {
 
 // Resources lists the resources the provider serves. Append one line per resource.
 func Resources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewBucketPolicyStatementResource,
+	}
 }
 
 // Functions lists the provider-defined functions. Append one line per function.
