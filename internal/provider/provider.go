@@ -48,6 +48,7 @@ func DataSources() []func() datasource.DataSource {
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewBucketPolicyStatementResource,
+		NewPublicReadResource,
 	}
 }
 
