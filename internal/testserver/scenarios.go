@@ -21,6 +21,9 @@ type Scenario struct {
 	Op           string // Probe op, e.g. OpGetObject
 	Bucket       string
 	Key          string // object key (created before the probe for object ops); "" for bucket ops
+	// Context is the request context the engine needs to describe the probe
+	// (e.g. aws:SecureTransport false: the probes go over plain http).
+	Context map[string][]string
 	// AWSAllowed is what the spec expects from AWS for this request.
 	AWSAllowed bool
 	// ObservedStatus is what Versity v1.8.0 returned (200/204 allowed, 403 denied).
