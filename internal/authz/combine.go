@@ -9,11 +9,10 @@ import (
 
 // evaluator accumulates traces across layers.
 type evaluator struct {
-	req     Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
-	ra      reqAction
-	ref     bool // reference (uncompiled) matchers
-	traces  []StatementTrace
-	missing []string
+	req Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
+	ra  reqAction
+	ref bool       // reference (uncompiled) matchers
+	pe  PolicyEval // Traces and MissingKeys accumulate across layers
 }
 
 // layerEval is the summary of one layer (possibly several policies).
@@ -25,11 +24,18 @@ type layerEval struct {
 	detail  string
 }
 
-func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) PolicyEval {
-	pe := PolicyEval{Traces: e.traces, MissingKeys: e.missing}
-	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, true, &pe)
-	e.traces, e.missing = pe.Traces, pe.MissingKeys
-	return pe
+// polSummary is a policy's own outcome; the traces and missing keys
+// accumulate in e.pe.
+type polSummary struct {
+	Allow, Deny bool
+	AllowClass  MatchClass
+}
+
+func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) polSummary {
+	pe := &e.pe
+	pe.Allow, pe.Deny, pe.AllowClass = false, false, ClassNone
+	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, true, pe)
+	return polSummary{Allow: pe.Allow, Deny: pe.Deny, AllowClass: pe.AllowClass}
 }
 
 // chain evaluates an SCP or RCP chain: a Deny anywhere denies; every level
@@ -93,7 +99,7 @@ func Evaluate(in *Input) *Result {
 }
 
 // EvaluateInto is Evaluate writing into res (allocated when nil) and reusing
-// the capacity of its Statements and Layers slices, for callers that
+// the capacity of its Statements, Layers and MissingKeys slices, for callers that
 // evaluate many requests and consume each result before the next one (the
 // previous content of res is overwritten).
 func EvaluateInto(in *Input, res *Result) *Result {
@@ -108,6 +114,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	traces := res.Statements[:0]
 	layers := res.Layers[:0]
+	missing := res.MissingKeys[:0]
 	*res = Result{}
 	if n := countStatements(in); cap(traces) < n {
 		traces = make([]StatementTrace, 0, n)
@@ -134,7 +141,8 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	e := &evaluator{req: req, traces: traces, ref: ref}
+	e := &evaluator{req: req, ref: ref}
+	e.pe.Traces, e.pe.MissingKeys = traces, missing
 	e.ra.init(req.Action)
 
 	// ---- applicability -------------------------------------------------
@@ -281,10 +289,10 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 
 	finish := func(d Decision, l Layer, reason string) *Result {
 		res.Decision, res.Layer, res.Reason = d, l, reason
-		res.Statements = e.traces
-		if len(e.missing) > 0 {
-			sort.Strings(e.missing)
-			res.MissingKeys = e.missing
+		res.Statements = e.pe.Traces
+		if len(e.pe.MissingKeys) > 0 {
+			sort.Strings(e.pe.MissingKeys)
+			res.MissingKeys = e.pe.MissingKeys
 		}
 		return res
 	}
@@ -295,7 +303,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		le layerEval
 	}{{LayerRCP, rcp}, {LayerSCP, scp}, {LayerVPCE, vpce}, {resLayer, rp}, {LayerIdentity, id}, {LayerBoundary, pb}, {LayerSession, sp}} {
 		if c.le.applies && c.le.deny {
-			return finish(ExplicitDeny, c.l, "explicit deny: "+firstDeny(e.traces, c.l))
+			return finish(ExplicitDeny, c.l, "explicit deny: "+firstDeny(e.pe.Traces, c.l))
 		}
 	}
 

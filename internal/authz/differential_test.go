@@ -14,6 +14,9 @@ import (
 // on the property-test generator's inputs, on inputs mutated after a first
 // evaluation (compiled forms gone stale), and on the spec 7 corpus.
 
+// reusedResult is passed to EvaluateInto by every diffCheck.
+var reusedResult Result
+
 func evalRef(in *Input) *Result  { return evaluateInto(in, nil, true) }
 func evalFast(in *Input) *Result { return evaluateInto(in, nil, false) }
 
@@ -72,9 +75,13 @@ func diffCheck(t *testing.T, what string, in *Input) *Result {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: compiled and reference results differ\ncompiled:\n%s\nreference:\n%s", what, dumpTrace(got), dumpTrace(want))
 	}
-	// A second compiled run (cache warm) must agree too.
+	// A second compiled run (cache warm) must agree too, and so must a run
+	// reusing the buffers of every previous result (EvaluateInto).
 	if again := evalFast(in); !reflect.DeepEqual(again, want) {
 		t.Fatalf("%s: warm compiled result differs\n%s", what, dumpTrace(again))
+	}
+	if reused := EvaluateInto(in, &reusedResult); !reflect.DeepEqual(reused, want) {
+		t.Fatalf("%s: EvaluateInto with a reused result differs\n%s", what, dumpTrace(reused))
 	}
 	return want
 }
