@@ -80,7 +80,13 @@ func diffCheck(t *testing.T, what string, in *Input) *Result {
 	if again := evalFast(in); !reflect.DeepEqual(again, want) {
 		t.Fatalf("%s: warm compiled result differs\n%s", what, dumpTrace(again))
 	}
-	if reused := EvaluateInto(in, &reusedResult); !reflect.DeepEqual(reused, want) {
+	// (An empty trace list may be nil or not, depending on the buffer.)
+	reused := EvaluateInto(in, &reusedResult)
+	cmp, w := *reused, *want
+	if len(cmp.Statements) == 0 && len(w.Statements) == 0 {
+		cmp.Statements, w.Statements = nil, nil
+	}
+	if !reflect.DeepEqual(cmp, w) {
 		t.Fatalf("%s: EvaluateInto with a reused result differs\n%s", what, dumpTrace(reused))
 	}
 	return want
