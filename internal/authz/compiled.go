@@ -3,7 +3,6 @@ package authz
 import (
 	"encoding/base64"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -478,7 +477,7 @@ func compileCond(c *policy.Condition) cCond {
 		v := &cc.vals[i]
 		switch info.fam {
 		case famNumeric:
-			a, err := strconv.ParseFloat(strings.TrimSpace(pv), 64)
+			a, err := parseNumber(pv)
 			if err != nil {
 				v.err = condErr("policy value " + strconvQuote(pv) + " is not a number")
 			}
@@ -521,7 +520,7 @@ func matchParsed(info opInfo, pv string, v *cVal, rv string) (bool, error) {
 	case famBool:
 		return strings.EqualFold(v.lower, rv), nil
 	case famNumeric:
-		b, err := strconv.ParseFloat(strings.TrimSpace(rv), 64)
+		b, err := parseNumber(rv)
 		if err != nil {
 			return false, condErr("request value " + strconvQuote(rv) + " is not a number")
 		}
@@ -541,9 +540,9 @@ func matchParsed(info opInfo, pv string, v *cVal, rv string) (bool, error) {
 		}
 		return rv == v.bin, nil
 	case famIP:
-		addr, err := netip.ParseAddr(strings.TrimSpace(rv))
+		addr, err := parseRequestIP(rv)
 		if err != nil {
-			return false, condErr("request value " + strconvQuote(rv) + " is not an IP address")
+			return false, err
 		}
 		return v.pfx.Contains(addr), nil
 	}

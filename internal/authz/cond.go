@@ -2,6 +2,7 @@ package authz
 
 import (
 	"encoding/base64"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -470,11 +471,11 @@ func matchValue(info opInfo, pv string, lit []bool, rv string) (bool, error) {
 		}
 		return strings.EqualFold(lp, rv), nil
 	case famNumeric:
-		a, err := strconv.ParseFloat(strings.TrimSpace(pv), 64)
+		a, err := parseNumber(pv)
 		if err != nil {
 			return false, condErr("policy value " + strconvQuote(pv) + " is not a number")
 		}
-		b, err := strconv.ParseFloat(strings.TrimSpace(rv), 64)
+		b, err := parseNumber(rv)
 		if err != nil {
 			return false, condErr("request value " + strconvQuote(rv) + " is not a number")
 		}
@@ -506,9 +507,9 @@ func matchValue(info opInfo, pv string, lit []bool, rv string) (bool, error) {
 		if err != nil {
 			return false, condErr("policy value " + strconvQuote(pv) + " is not an IP address or CIDR")
 		}
-		addr, err := netip.ParseAddr(strings.TrimSpace(rv))
+		addr, err := parseRequestIP(rv)
 		if err != nil {
-			return false, condErr("request value " + strconvQuote(rv) + " is not an IP address")
+			return false, err
 		}
 		return pfx.Contains(addr), nil
 	}
@@ -538,6 +539,34 @@ func compare(k cmpKind, c int) bool {
 		return c >= 0
 	}
 	return c == 0
+}
+
+// parseNumber parses a Numeric operator value: a decimal number as
+// policy.IsNumericValue accepts it (no NaN, Inf, hex or underscores, which
+// strconv.ParseFloat would take) that fits a float64. Anything else is an
+// error, so that the condition fails closed (spec 6.6).
+func parseNumber(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if !policy.IsNumericValue(s) {
+		return 0, condErr("not a decimal number")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, condErr("number out of range")
+	}
+	return f, nil
+}
+
+// parseRequestIP parses a request IP address (aws:SourceIp and the like).
+// An IPv4-mapped IPv6 address is the IPv4 address it carries (a policy
+// range 198.51.100.0/24 covers ::ffff:198.51.100.7); an address with a zone
+// cannot be compared with a policy range and is an error (fail closed).
+func parseRequestIP(rv string) (netip.Addr, error) {
+	addr, err := netip.ParseAddr(strings.TrimSpace(rv))
+	if err != nil || addr.Zone() != "" {
+		return netip.Addr{}, condErr("request value " + strconvQuote(rv) + " is not an IP address")
+	}
+	return addr.Unmap(), nil
 }
 
 // parseCIDR parses an IPv4/IPv6 CIDR; a bare address is /32 or /128.

@@ -141,6 +141,9 @@ func loadCorpus(t testing.TB) ([]corpusCase, map[string]string) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus files: %v", err)
 	}
+	// regressions.json: red-team findings (R01...), same format, spec
+	// section in "spec".
+	files = append(files, filepath.Join("testdata", "corpus", "regressions.json"))
 	var all []corpusCase
 	for _, f := range files {
 		b, err := os.ReadFile(f)
