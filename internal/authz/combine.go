@@ -135,7 +135,11 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	if boundaryApplies {
 		p.HasBoundary = true
 	}
-	sessionApplies := in.Session != nil && (kind == RoleSession || kind == Role || kind == FederatedUser)
+	// A GetFederationToken session without a session policy has no
+	// permissions except grants that name it directly (spec 1.3, E5): its
+	// session layer applies and allows nothing.
+	fedNoPolicy := kind == FederatedUser && in.Session == nil
+	sessionApplies := (in.Session != nil && (kind == RoleSession || kind == Role)) || kind == FederatedUser
 	resLayer := in.ResourceLayer
 	if resLayer == "" {
 		resLayer = LayerResource
@@ -209,7 +213,10 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		pb.allow, pb.deny = pe.Allow, pe.Deny
 	}
 	sp := layerEval{applies: sessionApplies, detail: "no session policy"}
-	if sp.applies {
+	if fedNoPolicy {
+		sp.detail = "no session policy: a GetFederationToken session without one has no permissions, except grants naming the federated user directly"
+	}
+	if sp.applies && in.Session != nil {
 		pe := e.run(in.Session, LayerSession, 0, 0)
 		sp.allow, sp.deny = pe.Allow, pe.Deny
 	}
@@ -285,7 +292,11 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		}
 		res.Layers = append(res.Layers, LayerResult{Layer: gl, Result: VerdictAllow, Detail: d})
 	}
-	res.Layers = append(res.Layers, verdict(LayerIdentity, id), verdict(LayerBoundary, pb), verdict(LayerSession, sp))
+	spLR := verdict(LayerSession, sp)
+	if fedNoPolicy {
+		spLR.Detail = sp.detail
+	}
+	res.Layers = append(res.Layers, verdict(LayerIdentity, id), verdict(LayerBoundary, pb), spLR)
 
 	finish := func(d Decision, l Layer, reason string) *Result {
 		res.Decision, res.Layer, res.Reason = d, l, reason
@@ -347,6 +358,9 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 			return finish(ImplicitDeny, LayerBoundary, "implicit deny: the permissions boundary has no matching Allow")
 		}
 		if sp.applies && !sp.allow {
+			if fedNoPolicy {
+				return finish(ImplicitDeny, LayerSession, "implicit deny: the federated user session has no session policy, so it has no permissions except grants that name the federated-user ARN directly (GetFederationToken without a policy)")
+			}
 			return finish(ImplicitDeny, LayerSession, "implicit deny: the session policy has no matching Allow")
 		}
 		return finish(Allowed, okLayer, okReason)
