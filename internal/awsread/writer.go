@@ -24,6 +24,9 @@ type Writer interface {
 	// PutOwnershipControls sets BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter.
 	PutOwnershipControls(ctx context.Context, bucket, ownership string) error
 	DeleteOwnershipControls(ctx context.Context, bucket string) error
+	// PutBucketACL replaces the bucket ACL with the owner and grants given
+	// (grantees: canonical user ids or AllUsers, AuthenticatedUsers, LogDelivery).
+	PutBucketACL(ctx context.Context, bucket string, acl ACL) error
 	// PutKeyPolicy replaces the key's default key policy (the lockout safety
 	// check of KMS stays on).
 	PutKeyPolicy(ctx context.Context, keyARN, doc string) error
@@ -179,6 +182,41 @@ func (w *LiveWriter) PutKeyPolicy(ctx context.Context, keyARN, doc string) error
 				o.Region = region
 			}
 		})
+	if err != nil {
+		return writeErr(op, err)
+	}
+	return nil
+}
+
+func (w *LiveWriter) PutBucketACL(ctx context.Context, bucket string, acl ACL) error {
+	const op = "s3:PutBucketAcl"
+	if acl.Owner == "" {
+		return &WriteError{Operation: op, Code: "InvalidInput", Err: fmt.Errorf("the ACL has no owner")}
+	}
+	grants := make([]s3types.Grant, 0, len(acl.Grants))
+	for i, g := range acl.Grants {
+		var grantee s3types.Grantee
+		switch g.Grantee {
+		case "AllUsers":
+			grantee = s3types.Grantee{Type: s3types.TypeGroup, URI: aws.String(uriAllUsers)}
+		case "AuthenticatedUsers":
+			grantee = s3types.Grantee{Type: s3types.TypeGroup, URI: aws.String(uriAuthUsers)}
+		case "LogDelivery":
+			grantee = s3types.Grantee{Type: s3types.TypeGroup, URI: aws.String(uriLogDelivery)}
+		default:
+			if g.Grantee == "" || strings.Contains(g.Grantee, "@") {
+				return &WriteError{Operation: op, Code: "InvalidInput", Err: fmt.Errorf("grant %d: grantee %q is not a canonical user id or group", i, g.Grantee)}
+			}
+			grantee = s3types.Grantee{Type: s3types.TypeCanonicalUser, ID: aws.String(g.Grantee)}
+		}
+		grants = append(grants, s3types.Grant{Grantee: &grantee, Permission: s3types.Permission(g.Permission)})
+	}
+	c, err := w.s3(ctx, op)
+	if err != nil {
+		return err
+	}
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(bucket),
+		AccessControlPolicy: &s3types.AccessControlPolicy{Owner: &s3types.Owner{ID: aws.String(acl.Owner)}, Grants: grants}})
 	if err != nil {
 		return writeErr(op, err)
 	}

@@ -49,6 +49,7 @@ func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewBucketPolicyStatementResource,
 		NewPublicReadResource,
+		NewOwnershipControlsResource,
 	}
 }
 

@@ -19,7 +19,8 @@ import (
 //
 //   - bucket Block Public Access: GET/PUT/DELETE ?publicAccessBlock;
 //   - the bucket ACL (GET ?acl on a bucket) for buckets given one with
-//     SetBucketACL; other buckets' ACL requests go to the upstream;
+//     SetBucketACL or written with PUT ?acl (AccessControlPolicy body);
+//     other buckets' ACL reads go to the upstream;
 //
 // and it imitates three AWS behaviours Versity does not have:
 //
@@ -44,6 +45,7 @@ type S3Overlay struct {
 	bpa      map[string]*[4]bool // BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
 	acl      map[string]OverlayACL
 	policies map[string]string // last policy stored through the overlay
+	memPol   map[string]bool   // buckets whose policy the overlay keeps itself
 	failN    map[string]overlayFail
 }
 
@@ -67,7 +69,7 @@ func NewS3Overlay(t testing.TB, upstream string) *S3Overlay {
 		t.Fatalf("overlay upstream %q: %v", upstream, err)
 	}
 	o := &S3Overlay{Upstream: upstream, bpa: map[string]*[4]bool{}, acl: map[string]OverlayACL{},
-		policies: map[string]string{}, failN: map[string]overlayFail{}}
+		policies: map[string]string{}, memPol: map[string]bool{}, failN: map[string]overlayFail{}}
 	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(u)
 		r.Out.Host = r.In.Host // the SigV4 signature covers the Host header
@@ -104,6 +106,23 @@ func (o *S3Overlay) SetBucketACL(bucket string, a OverlayACL) {
 	o.state.Lock()
 	defer o.state.Unlock()
 	o.acl[bucket] = a
+}
+
+// KeepPolicy makes the overlay store the bucket's policy itself instead of
+// passing policy requests to the upstream: for policies Versity refuses
+// (it accepts only principals of its own account). Such a policy is not
+// evaluated by anyone; use it for storage tests only.
+func (o *S3Overlay) KeepPolicy(bucket string) {
+	o.state.Lock()
+	defer o.state.Unlock()
+	o.memPol[bucket] = true
+}
+
+// StoredPolicy returns the policy the overlay keeps for a KeepPolicy bucket ("" none).
+func (o *S3Overlay) StoredPolicy(bucket string) string {
+	o.state.Lock()
+	defer o.state.Unlock()
+	return o.policies[bucket]
 }
 
 // FailTimes makes the next n calls of op (e.g. "PutBucketPolicy") fail with e.
@@ -173,6 +192,8 @@ func (o *S3Overlay) serve(w http.ResponseWriter, r *http.Request, proxy *httputi
 		op = map[string]string{http.MethodGet: "GetBucketOwnershipControls", http.MethodPut: "PutBucketOwnershipControls", http.MethodDelete: "DeleteBucketOwnershipControls"}[r.Method]
 	case key == "" && q.Has("acl") && r.Method == http.MethodGet:
 		op = "GetBucketAcl"
+	case key == "" && q.Has("acl") && r.Method == http.MethodPut:
+		op = "PutBucketAcl"
 	}
 	if op != "" {
 		if e, ok := o.record(op); ok {
@@ -183,6 +204,13 @@ func (o *S3Overlay) serve(w http.ResponseWriter, r *http.Request, proxy *httputi
 			s3Error(w, e, "forced by the fake (counted)")
 			return
 		}
+	}
+	o.state.Lock()
+	mem := o.memPol[bucket]
+	o.state.Unlock()
+	if mem && strings.HasSuffix(op, "BucketPolicy") {
+		o.servePolicy(w, r, op, bucket)
+		return
 	}
 	switch op {
 	case "GetPublicAccessBlock":
@@ -228,6 +256,31 @@ func (o *S3Overlay) serve(w http.ResponseWriter, r *http.Request, proxy *httputi
 			writeXML(w, 200, x("AccessControlPolicy", x("Owner", xt("ID", a.Owner)), x("AccessControlList", grants.String())))
 			return
 		}
+	case "PutBucketAcl":
+		var in struct {
+			Owner  struct{ ID string }
+			Grants []struct {
+				Grantee    struct{ ID, URI string }
+				Permission string
+			} `xml:"AccessControlList>Grant"`
+		}
+		if err := xml.NewDecoder(r.Body).Decode(&in); err != nil {
+			s3Error(w, FakeError{"MalformedACLError", 400}, err.Error())
+			return
+		}
+		a := OverlayACL{Owner: in.Owner.ID}
+		for _, g := range in.Grants {
+			who := g.Grantee.ID
+			for name, uri := range groupURI {
+				if g.Grantee.URI == uri {
+					who = name
+				}
+			}
+			a.Grants = append(a.Grants, [2]string{who, g.Permission})
+		}
+		o.SetBucketACL(bucket, a)
+		w.WriteHeader(200)
+		return
 	case "PutBucketPolicy":
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -298,4 +351,61 @@ type statusRecorder struct {
 func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// servePolicy answers Get/Put/DeleteBucketPolicy from memory (KeepPolicy buckets).
+func (o *S3Overlay) servePolicy(w http.ResponseWriter, r *http.Request, op, bucket string) {
+	o.state.Lock()
+	defer o.state.Unlock()
+	switch op {
+	case "GetBucketPolicy":
+		p, ok := o.policies[bucket]
+		if !ok {
+			s3Error(w, FakeError{"NoSuchBucketPolicy", 404}, "The bucket policy does not exist")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte(p))
+	case "PutBucketAcl":
+		var in struct {
+			Owner  struct{ ID string }
+			Grants []struct {
+				Grantee    struct{ ID, URI string }
+				Permission string
+			} `xml:"AccessControlList>Grant"`
+		}
+		if err := xml.NewDecoder(r.Body).Decode(&in); err != nil {
+			s3Error(w, FakeError{"MalformedACLError", 400}, err.Error())
+			return
+		}
+		a := OverlayACL{Owner: in.Owner.ID}
+		for _, g := range in.Grants {
+			who := g.Grantee.ID
+			for name, uri := range groupURI {
+				if g.Grantee.URI == uri {
+					who = name
+				}
+			}
+			a.Grants = append(a.Grants, [2]string{who, g.Permission})
+		}
+		o.SetBucketACL(bucket, a)
+		w.WriteHeader(200)
+		return
+	case "PutBucketPolicy":
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			s3Error(w, FakeError{"IncompleteBody", 400}, err.Error())
+			return
+		}
+		if b := o.bpa[bucket]; b != nil && b[2] && crudePublic(string(body)) {
+			s3Error(w, FakeError{"AccessDenied", 403}, "public policies are prevented by the BlockPublicPolicy setting in S3 Block Public Access.")
+			return
+		}
+		o.policies[bucket] = string(body)
+		w.WriteHeader(204)
+	case "DeleteBucketPolicy":
+		delete(o.policies, bucket)
+		w.WriteHeader(204)
+	}
 }
