@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/s3access/terraform-provider-s3access/internal/authz"
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
 // Pseudo-keys of the s3access: namespace carry request facts the schema has no
@@ -180,6 +181,17 @@ func buildContext(user map[string][]string, p authz.Principal, bucketOwner strin
 			c.SetMulti(k, vals...)
 		}
 	}
+	// A principal-derived key the caller set must agree with the principal:
+	// a contradicting value would let a Deny scoped on it be bypassed.
+	if err := checkPrincipalKeys(c, p); err != nil {
+		return nil, &InputError{Field: "context", Index: -1, Err: err}
+	}
+	// Requests through a VPC endpoint carry no aws:SourceIp (spec 1.8, 6.8).
+	if _, vpce := c.Get("aws:SourceVpce"); vpce {
+		if _, ip := c.Get("aws:SourceIp"); ip {
+			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("aws:SourceIp and aws:SourceVpce together: requests through a VPC endpoint carry no aws:SourceIp (spec 1.8); give the private address as aws:VpcSourceIp")}
+		}
+	}
 	// principal-derived keys, unless the caller set them
 	c.FillPrincipalKeys(p)
 	if v, ok := c.Get("aws:SecureTransport"); ok && len(v.Values) == 1 {
@@ -219,4 +231,56 @@ func single(c *authz.Context, key string) (string, bool) {
 		return "", false
 	}
 	return v.Values[0], true
+}
+
+// checkPrincipalKeys rejects context values of principal-derived keys (spec
+// 6.7, 6.8) that contradict the principal argument: aws:PrincipalAccount,
+// aws:PrincipalType, aws:PrincipalIsAWSService, aws:PrincipalArn (for a role
+// session: a role ARN of the same account and role name, any path),
+// aws:username, aws:userid (where derivable) and aws:PrincipalServiceName.
+// A key the principal does not carry (aws:PrincipalArn of an anonymous
+// caller, aws:username of a role session) must be absent.
+func checkPrincipalKeys(c *authz.Context, p authz.Principal) error {
+	d := authz.NewContext()
+	d.FillPrincipalKeys(p)
+	for _, k := range []string{"aws:PrincipalAccount", "aws:PrincipalType", "aws:PrincipalIsAWSService", "aws:PrincipalArn", "aws:username", "aws:userid", "aws:PrincipalServiceName"} {
+		got, ok := c.Get(k)
+		if !ok {
+			continue
+		}
+		want, derived := d.Get(k)
+		bad := func(why string) error {
+			return fmt.Errorf("context key %s = %q contradicts the principal %s (%s): %s", k, strings.Join(got.Values, ","), orAnon(p.ARN), p.Kind, why)
+		}
+		if len(got.Values) != 1 {
+			return bad("it is single-valued")
+		}
+		v := got.Values[0]
+		switch {
+		case strings.EqualFold(k, "aws:userid") && !derived:
+			// role sessions and IAM users: the unique id is not derivable
+			if p.Kind == authz.Anonymous || p.Kind == authz.Service {
+				return bad("this caller has no such key")
+			}
+			continue
+		case !derived:
+			return bad("this caller has no such key")
+		case strings.EqualFold(k, "aws:PrincipalArn") && (p.Kind == authz.RoleSession || p.Kind == authz.Role):
+			ref, err := policy.ParseAWSPrincipal(v)
+			if err != nil || ref.Kind != policy.RefRole || ref.Account != p.Account || !strings.HasSuffix(p.RoleARN, "/"+ref.Name) || (ref.Partition != "" && ref.Partition != p.Partition) {
+				return bad("a role session's aws:PrincipalArn is its role ARN, " + p.RoleARN + " (any path)")
+			}
+			continue
+		case strings.EqualFold(k, "aws:PrincipalIsAWSService"), strings.EqualFold(k, "aws:PrincipalServiceName"), strings.EqualFold(k, "aws:PrincipalType"):
+			if strings.EqualFold(v, want.Values[0]) {
+				continue
+			}
+		default:
+			if v == want.Values[0] {
+				continue
+			}
+		}
+		return bad("expected " + strconv.Quote(want.Values[0]))
+	}
+	return nil
 }
