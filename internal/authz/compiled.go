@@ -458,7 +458,7 @@ func compileCond(c *policy.Condition) cCond {
 	cc.unknown = "condition " + n + ": unsupported operator " + strconvQuote(c.Operator.Raw) + " (fail closed: an Allow does not match, a Deny matches)"
 	cc.reasons[rkMissing] = "condition " + n + " not met: key " + c.Key + " is missing from the request"
 	cc.reasons[rkAnyMissing] = "condition " + n + " not met: key " + c.Key + " is missing (ForAnyValue is false on a missing or empty set)"
-	cc.reasons[rkMulti] = "condition " + n + " not met: key " + c.Key + " is multivalued; a plain operator does not match a multivalued value (use ForAnyValue/ForAllValues)"
+	cc.reasons[rkMulti] = reasonMulti(n, c.Key)
 	cc.reasons[rkNotMet] = "condition " + n + " not met by the request value"
 	cc.reasons[rkAllNotMet] = "condition " + n + " not met: a request value is not allowed"
 	cc.reasons[rkAnyNotMet] = "condition " + n + " not met: no request value satisfies it"

@@ -228,7 +228,7 @@ func cachedReason(c *policy.Condition, k uint8) string {
 	case rkAnyMissing:
 		r = "condition " + n + " not met: key " + c.Key + " is missing (ForAnyValue is false on a missing or empty set)"
 	case rkMulti:
-		r = "condition " + n + " not met: key " + c.Key + " is multivalued; a plain operator does not match a multivalued value (use ForAnyValue/ForAllValues)"
+		r = reasonMulti(n, c.Key)
 	case rkNotMet:
 		r = "condition " + n + " not met by the request value"
 	case rkAllNotMet:
@@ -246,6 +246,10 @@ func cachedReason(c *policy.Condition, k uint8) string {
 		}
 	}
 	return r
+}
+
+func reasonMulti(name, key string) string {
+	return "condition " + name + ": key " + key + " is multivalued and a plain operator cannot be evaluated against a set (use ForAnyValue/ForAllValues); fail closed: an Allow does not match, a Deny matches"
 }
 
 func condName(c *policy.Condition) string {
@@ -404,7 +408,9 @@ func evalCondition1(c *policy.Condition, cc *cCond, ctx *Context, vars bool, v V
 	switch op.Qualifier {
 	case "":
 		if len(v.Values) > 1 {
-			return CondFalse, missing, cc.reason(c, rkMulti)
+			// Unsettled in AWS (spec 8.2 item 10): fail closed, so that
+			// neither an Allow nor the absence of a Deny rests on it.
+			return CondError, missing, cc.reason(c, rkMulti)
 		}
 		ok, err := valueSat(v.Values[0])
 		if err != nil {
