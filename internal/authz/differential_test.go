@@ -206,3 +206,33 @@ func FuzzCompiledMatchers(f *testing.F) {
 		}
 	})
 }
+
+// The compiled cache is shared: concurrent evaluations of the same parsed
+// policies (s3access_checks evaluates in parallel) give the reference result.
+func TestCompiledConcurrent(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	var ins []*Input
+	var wants []*Result
+	for i := 0; i < 200; i++ {
+		in := randInput(t, r)
+		ins, wants = append(ins, in), append(wants, evalRef(in))
+	}
+	done := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for k := range ins {
+				i := (k + g*50) % len(ins)
+				if got := evalFast(ins[i]); !reflect.DeepEqual(got, wants[i]) {
+					done <- "input " + ins[i].Request.Action + " differs"
+					return
+				}
+			}
+			done <- ""
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
