@@ -531,7 +531,11 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 	aclsOn := s3model.ACLsEnabled(in.own)
 	var ignored []string
 	viaOwnerACL := false
-	if aclsOn && in.p.Kind != authz.Service {
+	// Service principals are never ACL grantees, but an object owned by
+	// another account is out of reach of bucket-policy Allows for them too
+	// (spec 2.5): they take the ownership branch.
+	foreignObject := act.IsObjectAction() && !strings.EqualFold(n.Action, "s3:PutObject") && !n.OnSource && in.objectOwner != in.bucketOwner
+	if aclsOn && (in.p.Kind != authz.Service || foreignObject) {
 		isObj := act.IsObjectAction()
 		switch {
 		case !isObj:
