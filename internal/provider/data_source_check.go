@@ -5,9 +5,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/s3access/terraform-provider-s3access/internal/livecheck"
 	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
 )
 
@@ -29,7 +29,9 @@ var (
 // NewCheckDataSource returns the s3access_check data source.
 func NewCheckDataSource() datasource.DataSource { return &checkDataSource{} }
 
-type checkDataSource struct{}
+type checkDataSource struct {
+	data *ProviderData // for live reads; nil when the provider is not configured
+}
 
 type checkModel struct {
 	Principal           types.String   `tfsdk:"principal"`
@@ -46,8 +48,9 @@ func (d *checkDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 	resp.TypeName = req.ProviderTypeName + "_check"
 }
 
-func (d *checkDataSource) Configure(context.Context, datasource.ConfigureRequest, *datasource.ConfigureResponse) {
-	// Offline checks need nothing from the provider configuration.
+func (d *checkDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	// Offline checks need nothing from the provider configuration; live checks read with its settings.
+	d.data = configuredData(req, resp)
 }
 
 func (d *checkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -80,10 +83,6 @@ func (d *checkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m.Live.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("live"), "Live mode unavailable", errLiveUnavailable)
-		return
-	}
 	r := m.request()
 	r.Principal = m.Principal.ValueString()
 	r.Action = m.Action.ValueString()
@@ -92,7 +91,22 @@ func (d *checkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	r.PermissionsBoundary = optString(m.PermissionsBoundary)
 	r.SessionPolicy = optString(m.SessionPolicy)
 
-	res, err := evaluateChecked(&r)
+	var res *s3authz.Result
+	var err error
+	if m.Live.ValueBool() {
+		reader, opts, lerr := liveReader(ctx, d.data)
+		if lerr != nil {
+			liveUnavailable(&resp.Diagnostics, lerr)
+			return
+		}
+		var rep *livecheck.Report
+		if rep, err = livecheck.Check(ctx, reader, &r, opts); err == nil {
+			addLiveWarnings(&resp.Diagnostics, rep, nil, "")
+			res = rep.Result
+		}
+	} else {
+		res, err = evaluateChecked(&r)
+	}
 	if err != nil {
 		addEngineError(&resp.Diagnostics, err, rootField, "")
 		return

@@ -226,8 +226,10 @@ data "s3access_check" "del" {
 	})
 }
 
-// Design note: live = true is an error until live reads exist; the engine is never asked.
+// Design note: live = true without usable AWS credentials is an error on
+// live; the check never falls back to offline and the engine is never asked.
 func TestCheckDataSourceLiveModeFailsClosed(t *testing.T) {
+	noAWSCredentials(t)
 	rec := newEngineRecorder()
 	useEngineRecorder(t, rec)
 	for _, ds := range []string{
@@ -246,7 +248,7 @@ func TestCheckDataSourceLiveModeFailsClosed(t *testing.T) {
 	} {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: ds, ExpectError: regexp.MustCompile(`live mode is not available yet`)}},
+			Steps:                    []resource.TestStep{{Config: ds, ExpectError: regexp.MustCompile(`(?s)Live mode cannot read AWS.*no usable AWS credentials`)}},
 		})
 	}
 	if n := rec.calls(); n != 0 {

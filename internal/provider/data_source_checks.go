@@ -11,14 +11,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/s3access/terraform-provider-s3access/internal/awsread"
+	"github.com/s3access/terraform-provider-s3access/internal/livecheck"
+	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
 )
 
-var _ datasource.DataSource = (*checksDataSource)(nil)
+var (
+	_ datasource.DataSource              = (*checksDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*checksDataSource)(nil)
+)
 
 // NewChecksDataSource returns the s3access_checks data source.
 func NewChecksDataSource() datasource.DataSource { return &checksDataSource{} }
 
-type checksDataSource struct{}
+type checksDataSource struct {
+	data *ProviderData // for live reads; nil when the provider is not configured
+}
+
+func (d *checksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req, resp)
+}
 
 type principalModel struct {
 	IdentityPolicies    []types.String `tfsdk:"identity_policies"`
@@ -142,10 +155,17 @@ func (d *checksDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m.Live.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("live"), "Live mode unavailable", errLiveUnavailable)
-		return
+	live := m.Live.ValueBool()
+	var reader awsread.Reader
+	var opts livecheck.Options
+	if live {
+		var err error
+		if reader, opts, err = liveReader(ctx, d.data); err != nil {
+			liveUnavailable(&resp.Diagnostics, err)
+			return
+		}
 	}
+	liveSeen := map[string]bool{}
 	shared := m.request()
 	m.Results = make([]checkResultModel, 0, len(m.Requests))
 	m.Failures = []types.String{}
@@ -162,14 +182,24 @@ func (d *checksDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			r.IdentityPolicies = stringList(p.IdentityPolicies)
 			r.PermissionsBoundary = optString(p.PermissionsBoundary)
 			r.SessionPolicy = optString(p.SessionPolicy)
-		} else if needsPrincipalEntry(principal) && !warned[principal] {
+		} else if !live && needsPrincipalEntry(principal) && !warned[principal] {
 			warned[principal] = true
 			resp.Diagnostics.AddAttributeWarning(path.Root("requests").AtListIndex(i).AtName("principal"),
 				"Principal without policies",
 				fmt.Sprintf("%s has no entry in principals, so it is evaluated with no identity policy: it can only be allowed by the bucket side. "+
 					"If it has policies, add them under principals[%q].", principal, principal))
 		}
-		res, err := evaluateChecked(&r)
+		var res *s3authz.Result
+		var err error
+		if live {
+			var rep *livecheck.Report
+			if rep, err = livecheck.Check(ctx, reader, &r, opts); err == nil {
+				addLiveWarnings(&resp.Diagnostics, rep, liveSeen, fmt.Sprintf("requests[%d] (%s %s)", i, principal, r.Action))
+				res = rep.Result
+			}
+		} else {
+			res, err = evaluateChecked(&r)
+		}
 		if err != nil {
 			// An error in a shared argument is reported once, not once per request.
 			if !reported[err.Error()] {

@@ -23,10 +23,6 @@ var (
 	sseValues           = []string{"AES256", "aws:kms", "aws:kms:dsse"}
 )
 
-// errLiveUnavailable is the fail-closed answer to live = true until live reads exist.
-const errLiveUnavailable = "live mode is not available yet: set every layer in the configuration and leave live unset (or false). " +
-	"The check was not evaluated, because evaluating offline while live reads were asked for could report access that AWS would refuse."
-
 type bpaModel struct {
 	BlockPublicAcls       types.Bool `tfsdk:"block_public_acls"`
 	IgnorePublicAcls      types.Bool `tfsdk:"ignore_public_acls"`
@@ -369,8 +365,15 @@ func resourceSideAttributes() map[string]schema.Attribute {
 				"Keys that conditions read but that are not given are reported in `missing_context_keys`; a key the engine does not know is an error.",
 		},
 		"live": schema.BoolAttribute{
-			Optional:            true,
-			MarkdownDescription: "Default false: decide offline from the arguments only. `true` will read every layer not set in the configuration from AWS; not available yet, and asking for it is an error (the check never silently falls back to offline).",
+			Optional: true,
+			MarkdownDescription: "Default false: decide offline from the arguments only. `true`: read every layer not set here from AWS with the provider's settings " +
+				"and credentials (ARCHITECTURE section 4): the bucket policy, bucket and account Block Public Access, Object Ownership, the bucket and object ACLs " +
+				"(when ACLs are enabled), the object's or the bucket default encryption and the KMS key policy, the principal's identity policies and permissions " +
+				"boundary, and SCPs and RCPs only with the provider's `read_organization_policies = true` (otherwise the explanation says they were not evaluated). " +
+				"The bucket owner, when `bucket_account_id` is unset, is the account of the provider's credentials. Every entry of `layers` ends its `detail` with " +
+				"where its inputs came from, e.g. `(source: bucket_policy: live: s3:GetBucketPolicy; bucket_account_id: config)`. A layer that cannot be read " +
+				"(access denied, not implemented, throttled after retries) makes the decision `unknown`, names the layer, the API and the AWS error, and adds a " +
+				"warning; it is never guessed. Without usable AWS settings or credentials `live = true` is an error on this attribute.",
 		},
 	}
 }
