@@ -195,3 +195,43 @@ func matchesAny(patterns []string, s string, fold bool) bool {
 	}
 	return false
 }
+
+// KeyAccessFromStatement reads the arguments back from a statement in the
+// shape KeyAccessStatement builds (for import and drift); ok is false when the
+// statement has another shape.
+func KeyAccessFromStatement(st policy.Statement, keyARN string) (KeyAccessInput, bool) {
+	in := KeyAccessInput{KeyARN: keyARN, Sid: st.Sid}
+	if st.Effect != policy.Allow || st.Principal == nil || st.Principal.Wildcard || len(st.Principal.AWS) != 1 || st.NotAction != nil {
+		return in, false
+	}
+	in.Principal = st.Principal.AWS[0]
+	switch acts := strings.ToLower(strings.Join(st.Action, ",")); acts {
+	case "kms:decrypt":
+		in.Access = AccessRead
+	case "kms:decrypt,kms:generatedatakey", "kms:generatedatakey,kms:decrypt":
+		in.Access = AccessWrite
+	default:
+		return in, false
+	}
+	for _, c := range st.Conditions {
+		switch {
+		case strings.EqualFold(c.Key, "kms:ViaService") && len(c.Values) == 1:
+			r := strings.TrimSuffix(strings.TrimPrefix(c.Values[0], "s3."), ".amazonaws.com")
+			in.Region = r
+		case strings.EqualFold(c.Key, "kms:EncryptionContext:"+s3model.EncryptionContextKey):
+			for _, v := range c.Values {
+				if b, _, isObj, err := s3model.ParseS3ARN(v); err == nil {
+					in.Bucket = b
+					if !isObj {
+						in.BucketKeyEnabled = true
+					}
+				}
+			}
+		}
+	}
+	want, _, err := KeyAccessStatement(in)
+	if err != nil || !SameStatement(want, st) {
+		return in, false
+	}
+	return in, true
+}

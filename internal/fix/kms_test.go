@@ -183,3 +183,33 @@ func TestKeyLockout(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyAccessFromStatement(t *testing.T) {
+	for _, in := range []KeyAccessInput{
+		{KeyARN: keyARN, Principal: reader, Bucket: "data", Access: "read"},
+		{KeyARN: keyARN, Principal: reader, Bucket: "data", Access: "write", BucketKeyEnabled: true, Sid: "Custom sid"},
+	} {
+		st, _, err := KeyAccessStatement(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := KeyAccessFromStatement(st, keyARN)
+		if !ok || got.Principal != in.Principal || got.Bucket != in.Bucket || got.Access != in.Access || got.BucketKeyEnabled != in.BucketKeyEnabled || got.Region != "eu-west-1" {
+			t.Fatalf("read back %+v %v from %+v", got, ok, in)
+		}
+	}
+	// Changed shapes are not read back.
+	for _, js := range []string{
+		`{"Effect":"Allow","Principal":{"AWS":"` + reader + `"},"Action":"kms:*","Resource":"*"}`,
+		`{"Effect":"Allow","Principal":{"AWS":"` + reader + `"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.eu-west-1.amazonaws.com"}}}`,
+		`{"Effect":"Allow","Principal":{"AWS":"` + reader + `"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.eu-west-1.amazonaws.com"},"StringLike":{"kms:EncryptionContext:aws:s3:arn":"arn:aws:s3:::*"}}}`,
+	} {
+		st, err := policy.ParseStatement(js, policy.KindKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := KeyAccessFromStatement(st, keyARN); ok {
+			t.Errorf("%s read back as %+v", js, got)
+		}
+	}
+}

@@ -50,6 +50,7 @@ func Resources() []func() resource.Resource {
 		NewBucketPolicyStatementResource,
 		NewPublicReadResource,
 		NewOwnershipControlsResource,
+		NewKMSKeyAccessResource,
 	}
 }
 
