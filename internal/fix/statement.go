@@ -98,13 +98,14 @@ func StatementPublic(st policy.Statement) string {
 	return "the public-policy classifier cannot prove it non-public"
 }
 
-// FindStatement returns the statement with the given Sid in doc (nil doc or
+// FindStatement returns the statement with the given Sid in doc (its slices
+// are shared with a cached parse: read, do not modify; nil doc or
 // no such statement: nil, nil).
 func FindStatement(doc *string, kind policy.Kind, sid string) (*policy.Statement, error) {
 	if doc == nil || strings.TrimSpace(*doc) == "" {
 		return nil, nil
 	}
-	p, err := policy.Parse(*doc, kind)
+	p, err := policy.ParseCached(*doc, kind) // read only
 	if err != nil {
 		return nil, &Error{Field: "", Msg: "the current " + string(kind) + " policy does not parse", Err: err}
 	}
@@ -240,7 +241,7 @@ func statementsOf(doc *string, kind policy.Kind) ([]policy.Statement, error) {
 	if doc == nil || strings.TrimSpace(*doc) == "" {
 		return nil, nil
 	}
-	p, err := policy.Parse(*doc, kind)
+	p, err := policy.ParseCached(*doc, kind) // read only: callers never modify the statements
 	if err != nil {
 		return nil, &Error{Msg: "the " + string(kind) + " policy does not parse", Err: err}
 	}
