@@ -21,7 +21,9 @@ var _ datasource.DataSource = (*bucketExposureDataSource)(nil)
 // NewBucketExposureDataSource returns the s3access_bucket_exposure data source.
 func NewBucketExposureDataSource() datasource.DataSource { return &bucketExposureDataSource{} }
 
-type bucketExposureDataSource struct{}
+type bucketExposureDataSource struct {
+	data *ProviderData // for live reads
+}
 
 type exposureStatementModel struct {
 	StatementIndex types.Int64    `tfsdk:"statement_index"`
@@ -79,7 +81,7 @@ func (d *bucketExposureDataSource) Schema(_ context.Context, _ datasource.Schema
 				Validators:          []validator.String{stringvalidator.OneOf("BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter")},
 			},
 			"bucket_acl": aclAttribute("The bucket ACL."),
-			"live":       schema.BoolAttribute{Optional: true, MarkdownDescription: "Read the settings not given here from AWS. Not available yet: `true` is an error."},
+			"live":       schema.BoolAttribute{Optional: true, MarkdownDescription: "Read the settings not given here from AWS with the provider's settings and credentials: the bucket policy, bucket and account Block Public Access, Object Ownership, the bucket ACL (when ACLs are enabled) and, when `bucket_account_id` is unset, the bucket owner (the account of the provider's credentials). A setting that cannot be read is an error naming the layer, the API and the AWS error; it is never guessed."},
 
 			"is_public":        schema.BoolAttribute{Computed: true, MarkdownDescription: "The public can reach the bucket: a public policy that `restrict_public_buckets` does not neutralise, or a public ACL grant with ACLs enabled and `ignore_public_acls` off."},
 			"policy_is_public": schema.BoolAttribute{Computed: true, MarkdownDescription: "The bucket policy is public by the Block Public Access definition, whatever the settings."},
@@ -132,10 +134,6 @@ func (d *bucketExposureDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m.Live.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("live"), "Live mode unavailable", "s3access_bucket_exposure cannot read the bucket from AWS yet; give bucket_policy, bucket_acl, object_ownership and the Block Public Access settings, and leave live unset.")
-		return
-	}
 	in := lint.ExposureInput{
 		Bucket:          m.Bucket.ValueString(),
 		BucketAccountID: m.BucketAccountID.ValueString(),
@@ -149,6 +147,9 @@ func (d *bucketExposureDataSource) Read(ctx context.Context, req datasource.Read
 		for _, g := range m.BucketACL.Grants {
 			in.BucketACL.Grants = append(in.BucketACL.Grants, s3model.Grant{Grantee: g.Grantee.ValueString(), Permission: g.Permission.ValueString()})
 		}
+	}
+	if m.Live.ValueBool() && !fillExposureLive(ctx, d.data, &m, &in, &resp.Diagnostics) {
+		return
 	}
 	ex, err := lint.BucketExposure(in)
 	if err != nil {

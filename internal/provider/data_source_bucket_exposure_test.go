@@ -66,6 +66,7 @@ data "s3access_bucket_exposure" "t" {
 }
 
 func TestBucketExposureDataSourceErrors(t *testing.T) {
+	noAWSCredentials(t) // live = true without credentials is an error on live
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -74,7 +75,7 @@ func TestBucketExposureDataSourceErrors(t *testing.T) {
   bucket = "bkt"
   live = true
 }`,
-				ExpectError: regexp.MustCompile(`Live mode unavailable`),
+				ExpectError: regexp.MustCompile(`(?s)Live mode cannot read AWS.*no usable AWS credentials`),
 			},
 			{
 				Config: `data "s3access_bucket_exposure" "t" {
