@@ -367,7 +367,7 @@ func resourceSideAttributes() map[string]schema.Attribute {
 		"live": schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Default false: decide offline from the arguments only. `true`: read every layer not set here from AWS with the provider's settings " +
-				"and credentials (ARCHITECTURE section 4): the bucket policy, bucket and account Block Public Access, Object Ownership, the bucket and object ACLs " +
+				"and credentials: the bucket policy, bucket and account Block Public Access, Object Ownership, the bucket and object ACLs " +
 				"(when ACLs are enabled), the object's or the bucket default encryption and the KMS key policy, the principal's identity policies and permissions " +
 				"boundary, and SCPs and RCPs only with the provider's `read_organization_policies = true` (otherwise the explanation says they were not evaluated). " +
 				"The bucket owner, when `bucket_account_id` is unset, is the account of the provider's credentials. Every entry of `layers` ends its `detail` with " +
