@@ -71,24 +71,6 @@ func compilePart(s string) cPart {
 	return cPart{p: p, kind: partGlob}
 }
 
-// foldHasPrefixLower reports whether s starts with p, p being ASCII
-// lower-case, comparing ASCII letters case-insensitively (as eqByte).
-func foldHasPrefixLower(s, p string) bool {
-	if len(s) < len(p) {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != p[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // match matches s, whose ASCII-lower-cased form is ls.
 func (c *cPart) match(s, ls string) bool {
 	switch c.kind {

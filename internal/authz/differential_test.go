@@ -48,6 +48,12 @@ var extraConds = [][]policy.Condition{
 // widen replaces some statements' conditions with the extra pool and adds
 // action/resource/principal shapes the generator does not produce.
 func widen(r *rand.Rand, in *Input) {
+	ctx := in.Request.Context
+	ctx.Set("s3:x", pick(r, []string{"hello", "aGVsbG8=", "aGk=", "%%"}))
+	ctx.Set("aws:CurrentTime", pick(r, []string{"2024-05-01T10:00:00Z", "1700000000", "2031-01-01", "never"}))
+	if r.Intn(3) == 0 {
+		ctx.SetMulti("aws:TagKeys", "1", "2", pick(r, []string{"5", "x"}))
+	}
 	ps, _ := allPolicies(in)
 	for _, p := range ps {
 		for i := range p.Statements {
