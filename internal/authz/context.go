@@ -7,6 +7,22 @@ func NewContext() *Context {
 	return &Context{m: map[string]Value{}, names: map[string]string{}}
 }
 
+// NewContextSize returns an empty request context with room for n keys
+// (the same as NewContext, without map growth while it fills).
+func NewContextSize(n int) *Context {
+	return &Context{m: make(map[string]Value, n), names: make(map[string]string, n)}
+}
+
+// NewOverlay returns a context that reads through to parent: keys set on the
+// overlay hide parent's value for the same key; every other key reads as in
+// parent. It is a cheap alternative to parent.Clone() followed by Set calls
+// when only a few keys change. parent must not be modified while the overlay
+// is in use (the overlay never modifies parent; Delete of a parent key copies
+// parent's keys into the overlay first).
+func NewOverlay(parent *Context) *Context {
+	return &Context{m: make(map[string]Value, 8), names: make(map[string]string, 8), parent: parent}
+}
+
 // lowerASCII reports whether s needs lower-casing and writes the lower-cased
 // form into buf when it fits. Keys are ASCII in practice; non-ASCII bytes are
 // kept as they are.
@@ -57,8 +73,29 @@ func (c *Context) Delete(key string) {
 		return
 	}
 	lk := toLowerASCII(key)
+	if c.parent != nil {
+		if _, ok := c.parent.getLower(lk); ok {
+			c.flatten()
+		}
+	}
 	delete(c.m, lk)
 	delete(c.names, lk)
+}
+
+// flatten copies the parent chain's keys into c and drops the parent (the
+// first spelling of a key is the ancestor's, as with Clone then Set).
+func (c *Context) flatten() {
+	if c.parent == nil {
+		return
+	}
+	f := c.parent.Clone()
+	for lk, v := range c.m {
+		f.m[lk] = v
+		if _, ok := f.names[lk]; !ok {
+			f.names[lk] = c.names[lk]
+		}
+	}
+	c.m, c.names, c.parent = f.m, f.names, nil
 }
 
 func (c *Context) put(key string, v Value) {
@@ -73,19 +110,18 @@ func (c *Context) put(key string, v Value) {
 	}
 }
 
-// Get looks a key up case-insensitively. It does not allocate.
+// Get looks a key up case-insensitively (in an overlay, then in its
+// parents). It does not allocate.
 func (c *Context) Get(key string) (Value, bool) {
-	if c == nil || c.m == nil {
+	if c == nil {
 		return Value{}, false
 	}
 	if !hasUpper(key) {
-		v, ok := c.m[key]
-		return v, ok
+		return c.getLower(key)
 	}
 	var buf [128]byte
 	if len(key) > len(buf) {
-		v, ok := c.m[toLowerASCII(key)]
-		return v, ok
+		return c.getLower(toLowerASCII(key))
 	}
 	b := buf[:len(key)]
 	for i := 0; i < len(key); i++ {
@@ -95,17 +131,22 @@ func (c *Context) Get(key string) (Value, bool) {
 		}
 		b[i] = ch
 	}
-	v, ok := c.m[string(b)]
-	return v, ok
+	for x := c; x != nil; x = x.parent {
+		if v, ok := x.m[string(b)]; ok {
+			return v, true
+		}
+	}
+	return Value{}, false
 }
 
-// getLower looks up a key already lower-cased.
+// getLower looks up a key already lower-cased (in an overlay, then in its parents).
 func (c *Context) getLower(lk string) (Value, bool) {
-	if c == nil || c.m == nil {
-		return Value{}, false
+	for x := c; x != nil; x = x.parent {
+		if v, ok := x.m[lk]; ok {
+			return v, true
+		}
 	}
-	v, ok := c.m[lk]
-	return v, ok
+	return Value{}, false
 }
 
 // Keys returns the keys present, with the spelling first used, sorted
@@ -113,6 +154,9 @@ func (c *Context) getLower(lk string) (Value, bool) {
 func (c *Context) Keys() []string {
 	if c == nil {
 		return nil
+	}
+	if c.parent != nil {
+		return c.Clone().Keys()
 	}
 	lks := make([]string, 0, len(c.m))
 	for lk := range c.m {
@@ -128,10 +172,20 @@ func (c *Context) Keys() []string {
 
 // Clone returns a deep copy.
 func (c *Context) Clone() *Context {
-	n := NewContext()
 	if c == nil {
+		return NewContext()
+	}
+	if c.parent != nil {
+		n := c.parent.Clone()
+		for lk, v := range c.m {
+			n.m[lk] = Value{Values: append([]string(nil), v.Values...), Multi: v.Multi}
+			if _, ok := n.names[lk]; !ok {
+				n.names[lk] = c.names[lk]
+			}
+		}
 		return n
 	}
+	n := NewContextSize(len(c.m))
 	for lk, v := range c.m {
 		n.m[lk] = Value{Values: append([]string(nil), v.Values...), Multi: v.Multi}
 		n.names[lk] = c.names[lk]
@@ -143,6 +197,9 @@ func (c *Context) Clone() *Context {
 func (c *Context) Len() int {
 	if c == nil {
 		return 0
+	}
+	if c.parent != nil {
+		return c.Clone().Len()
 	}
 	return len(c.m)
 }

@@ -124,6 +124,9 @@ type Context struct {
 	m map[string]Value // lower-cased key -> value
 	// names keeps the first spelling of each key for explanations.
 	names map[string]string
+	// parent, for an overlay (NewOverlay), holds the keys this context does
+	// not set itself. Nil for an ordinary context.
+	parent *Context
 }
 
 // ResourceGrant is a grant that is not a policy statement, such as an S3 ACL

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/s3access/terraform-provider-s3access/internal/authz"
@@ -646,7 +647,19 @@ func sidText(sid string) string {
 	if sid == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (Sid %q)", sid)
+	var b strings.Builder
+	writeSid(&b, sid)
+	return b.String()
+}
+
+// writeSid writes ` (Sid "<sid>")` (Go-quoted), or nothing for an empty Sid.
+func writeSid(b *strings.Builder, sid string) {
+	if sid == "" {
+		return
+	}
+	b.WriteString(" (Sid ")
+	b.WriteString(strconv.Quote(sid))
+	b.WriteByte(')')
 }
 
 // bpaLevel names where a BPA setting is on: "bucket <name>", "account" or both.

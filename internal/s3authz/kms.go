@@ -72,16 +72,19 @@ func (in *inputs) evalKMS(ok *stage) *stage {
 		if managed {
 			kp, _ = awsManagedKeyPolicy(k.Account, k.Region)
 		}
+		// The KMS call's context: the request's keys with the ones S3 sets
+		// on its call to KMS (spec 5.3) laid over them. authz never modifies
+		// a context, so every action of the target shares it.
+		ctx := authz.NewOverlay(in.env.ctx)
+		ctx.Set("kms:ViaService", s3model.ViaService(k.Region))
+		if in.p.Account != "" {
+			ctx.Set("kms:CallerAccount", in.p.Account)
+		}
+		ctx.Set("kms:EncryptionContext:aws:s3:arn", t.ctxARN)
+		ctx.Set("aws:ResourceAccount", k.Account)
+		ctx.Set("aws:ViaAWSService", "true")
+		ctx.SetMulti("aws:CalledVia", "s3.amazonaws.com")
 		for _, a := range t.actions {
-			ctx := in.env.ctx.Clone()
-			ctx.Set("kms:ViaService", s3model.ViaService(k.Region))
-			if in.p.Account != "" {
-				ctx.Set("kms:CallerAccount", in.p.Account)
-			}
-			ctx.Set("kms:EncryptionContext:aws:s3:arn", t.ctxARN)
-			ctx.Set("aws:ResourceAccount", k.Account)
-			ctx.Set("aws:ViaAWSService", "true")
-			ctx.SetMulti("aws:CalledVia", "s3.amazonaws.com")
 			ai := &authz.Input{
 				Request:  authz.Request{Principal: in.p, Action: a, Resource: t.keyARN, ResourceAccount: k.Account, Context: ctx},
 				Identity: in.identity, Boundary: in.boundary, Session: in.session, SCPs: in.scps,

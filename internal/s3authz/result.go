@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/s3access/terraform-provider-s3access/internal/authz"
@@ -24,8 +25,37 @@ func layerName(l authz.Layer) string {
 	return string(l)
 }
 
-var layerOrder = []authz.Layer{authz.LayerIdentity, authz.LayerResource, authz.LayerACL, authz.LayerBoundary, authz.LayerSession,
+var layerOrder = [...]authz.Layer{authz.LayerIdentity, authz.LayerResource, authz.LayerACL, authz.LayerBoundary, authz.LayerSession,
 	authz.LayerSCP, authz.LayerRCP, authz.LayerVPCE, authz.LayerBPA, authz.LayerOwnership, authz.LayerKMS}
+
+// Slots of layerOrder.
+const (
+	numLayers     = len(layerOrder)
+	slotACL       = 2
+	slotBPA       = 8
+	slotOwnership = 9
+	slotKMS       = 10
+)
+
+// layerSlot is the position of a reported layer name in layerOrder, or -1.
+func layerSlot(name string) int {
+	for i, l := range layerOrder {
+		if string(l) == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// eachResult calls f with the main authz result (if any), then each KMS result.
+func (in *inputs) eachResult(st *stage, f func(*authz.Result)) {
+	if st.res != nil {
+		f(st.res)
+	}
+	for _, res := range st.kms {
+		f(res)
+	}
+}
 
 func (in *inputs) result(st *stage) *Result {
 	r := &Result{
@@ -37,15 +67,19 @@ func (in *inputs) result(st *stage) *Result {
 	if r.ResourceARN == "" {
 		r.ResourceARN = in.mainResource()
 	}
-	// layers
-	verd := map[authz.Layer]LayerResult{}
+	// layers: one slot per layerOrder entry; a later trace entry for the same
+	// reported layer replaces an earlier one
+	var verd [numLayers]LayerResult
+	var have [numLayers]bool
 	if st.res != nil {
 		for _, lr := range st.res.Layers {
-			n := authz.Layer(layerName(lr.Layer))
-			verd[n] = LayerResult{Layer: string(n), Result: string(lr.Result), Detail: lr.Detail}
+			n := layerName(lr.Layer)
+			if i := layerSlot(n); i >= 0 {
+				verd[i], have[i] = LayerResult{Layer: n, Result: string(lr.Result), Detail: lr.Detail}, true
+			}
 		}
 	}
-	if _, ok := verd[authz.LayerACL]; !ok {
+	if !have[slotACL] {
 		d := "no ACL grant covers this caller and action"
 		if !s3model.ACLsEnabled(in.own) {
 			d = "ACLs are disabled (Object Ownership BucketOwnerEnforced)"
@@ -54,7 +88,7 @@ func (in *inputs) result(st *stage) *Result {
 		if !s3model.ACLsEnabled(in.own) {
 			res = authz.VerdictNotApplicable
 		}
-		verd[authz.LayerACL] = LayerResult{Layer: string(authz.LayerACL), Result: string(res), Detail: d}
+		verd[slotACL], have[slotACL] = LayerResult{Layer: string(authz.LayerACL), Result: string(res), Detail: d}, true
 	}
 	bpaV := LayerResult{Layer: string(authz.LayerBPA), Result: string(authz.VerdictNotApplicable), Detail: "no Block Public Access setting is on"}
 	if in.bpa != (s3model.BPASettings{}) {
@@ -63,7 +97,7 @@ func (in *inputs) result(st *stage) *Result {
 	if st.layer == authz.LayerBPA {
 		bpaV.Result, bpaV.Detail = string(authz.VerdictDeny), st.reason
 	}
-	verd[authz.LayerBPA] = bpaV
+	verd[slotBPA], have[slotBPA] = bpaV, true
 	ownV := LayerResult{Layer: string(authz.LayerOwnership), Result: string(st.ownVerd), Detail: st.ownNote}
 	if st.ownVerd == "" {
 		ownV.Result = string(authz.VerdictNotApplicable)
@@ -71,7 +105,7 @@ func (in *inputs) result(st *stage) *Result {
 	if ownV.Detail == "" {
 		ownV.Detail = "the object (if any) is owned by the bucket owner, or ACLs are disabled"
 	}
-	verd[authz.LayerOwnership] = ownV
+	verd[slotOwnership], have[slotOwnership] = ownV, true
 	kv := LayerResult{Layer: string(authz.LayerKMS), Result: string(st.kmsVerd), Detail: st.kmsNote}
 	if st.kmsVerd == "" {
 		kv.Result, kv.Detail = string(authz.VerdictNotApplicable), "not reached or not needed"
@@ -79,37 +113,54 @@ func (in *inputs) result(st *stage) *Result {
 	if kv.Detail == "" {
 		kv.Detail = st.reason
 	}
-	verd[authz.LayerKMS] = kv
-	for _, l := range layerOrder {
-		v, ok := verd[l]
-		if !ok {
-			v = LayerResult{Layer: string(l), Result: string(authz.VerdictNotApplicable), Detail: "not evaluated"}
+	verd[slotKMS], have[slotKMS] = kv, true
+	r.Layers = make([]LayerResult, numLayers)
+	for i, l := range layerOrder {
+		if !have[i] {
+			verd[i] = LayerResult{Layer: string(l), Result: string(authz.VerdictNotApplicable), Detail: "not evaluated"}
 		}
-		r.Layers = append(r.Layers, v)
+		r.Layers[i] = verd[i]
 	}
 	// matched statements and missing keys
-	missing := map[string]bool{}
-	all := []*authz.Result{}
-	if st.res != nil {
-		all = append(all, st.res)
+	nMatched, nMissing := 0, 0
+	in.eachResult(st, func(res *authz.Result) {
+		for i := range res.Statements {
+			if res.Statements[i].Matched {
+				nMatched++
+			}
+		}
+		nMissing += len(res.MissingKeys)
+	})
+	if nMatched > 0 {
+		r.MatchedStatements = make([]MatchedStatement, 0, nMatched)
 	}
-	all = append(all, st.kms...)
-	for _, res := range all {
-		for _, t := range res.Matched() {
+	if nMissing > 0 {
+		r.MissingContextKeys = make([]string, 0, nMissing)
+	}
+	in.eachResult(st, func(res *authz.Result) {
+		for i := range res.Statements {
+			t := &res.Statements[i]
+			if !t.Matched {
+				continue
+			}
 			idx := t.PolicyIndex
 			if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
 				idx = t.PolicyIndex*1000 + t.SubIndex
 			}
 			r.MatchedStatements = append(r.MatchedStatements, MatchedStatement{Layer: layerName(t.Layer), PolicyIndex: idx, StatementIndex: t.StatementIndex, Sid: t.Sid, Effect: string(t.Effect)})
 		}
-		for _, k := range res.MissingKeys {
-			missing[k] = true
+		r.MissingContextKeys = append(r.MissingContextKeys, res.MissingKeys...)
+	})
+	if len(r.MissingContextKeys) > 1 {
+		sort.Strings(r.MissingContextKeys)
+		out := r.MissingContextKeys[:1]
+		for _, k := range r.MissingContextKeys[1:] {
+			if k != out[len(out)-1] {
+				out = append(out, k)
+			}
 		}
+		r.MissingContextKeys = out
 	}
-	for k := range missing {
-		r.MissingContextKeys = append(r.MissingContextKeys, k)
-	}
-	sort.Strings(r.MissingContextKeys)
 	// fixes
 	if st.decision != authz.Allowed {
 		fixes := st.fixes
@@ -117,8 +168,11 @@ func (in *inputs) result(st *stage) *Result {
 			fixes = in.suggest(st)
 		}
 		r.Fixes = fixes
-		for _, f := range fixes {
-			r.Suggestions = append(r.Suggestions, f.Text)
+		if len(fixes) > 0 {
+			r.Suggestions = make([]string, len(fixes))
+			for i, f := range fixes {
+				r.Suggestions[i] = f.Text
+			}
 		}
 	}
 	r.Explanation = in.explain(st, r)
@@ -150,28 +204,83 @@ func (in *inputs) principalText() string {
 }
 
 // statementRef describes one traced statement for humans.
-func statementRef(t authz.StatementTrace) string {
-	where := map[authz.Layer]string{
-		authz.LayerIdentity: fmt.Sprintf("identity_policies[%d]", t.PolicyIndex), authz.LayerResource: "bucket_policy",
-		authz.LayerBoundary: "permissions_boundary", authz.LayerSession: "session_policy", authz.LayerVPCE: "vpc_endpoint_policy",
-		authz.LayerSCP: fmt.Sprintf("service_control_policies[%d][%d]", t.PolicyIndex, t.SubIndex),
-		authz.LayerRCP: fmt.Sprintf("resource_control_policies[%d][%d]", t.PolicyIndex, t.SubIndex), authz.LayerKeyPolicy: "encryption.key_policy",
-	}[t.Layer]
-	if where == "" {
-		where = string(t.Layer)
+func statementRef(t *authz.StatementTrace) string {
+	var b strings.Builder
+	b.Grow(64 + len(t.Sid))
+	writeStatementRef(&b, t)
+	return b.String()
+}
+
+func writeStatementRef(b *strings.Builder, t *authz.StatementTrace) {
+	switch t.Layer {
+	case authz.LayerIdentity:
+		b.WriteString("identity_policies[")
+		b.WriteString(strconv.Itoa(t.PolicyIndex))
+		b.WriteByte(']')
+	case authz.LayerResource:
+		b.WriteString("bucket_policy")
+	case authz.LayerBoundary:
+		b.WriteString("permissions_boundary")
+	case authz.LayerSession:
+		b.WriteString("session_policy")
+	case authz.LayerVPCE:
+		b.WriteString("vpc_endpoint_policy")
+	case authz.LayerSCP, authz.LayerRCP:
+		if t.Layer == authz.LayerSCP {
+			b.WriteString("service_control_policies[")
+		} else {
+			b.WriteString("resource_control_policies[")
+		}
+		b.WriteString(strconv.Itoa(t.PolicyIndex))
+		b.WriteString("][")
+		b.WriteString(strconv.Itoa(t.SubIndex))
+		b.WriteByte(']')
+	case authz.LayerKeyPolicy:
+		b.WriteString("encryption.key_policy")
+	default:
+		b.WriteString(string(t.Layer))
 	}
-	return fmt.Sprintf("%s statement %d%s", where, t.StatementIndex, sidText(t.Sid))
+	b.WriteString(" statement ")
+	b.WriteString(strconv.Itoa(t.StatementIndex))
+	writeSid(b, t.Sid)
 }
 
 func (in *inputs) explain(st *stage, r *Result) string {
 	var b strings.Builder
-	dec := strings.ReplaceAll(r.Decision, "_", " ")
-	fmt.Fprintf(&b, "%s: %s (%s) on %s by %s\n", dec, in.plan.Operation, st.need, r.ResourceARN, in.principalText())
-	fmt.Fprintf(&b, "deciding layer: %s: %s\n", r.DecidingLayer, st.reason)
+	n := 256 + len(st.reason) + len(r.ResourceARN)
+	for _, l := range r.Layers {
+		n += len(l.Detail) + 32
+	}
+	for _, s := range r.Suggestions {
+		n += len(s) + 6
+	}
+	b.Grow(n)
+	b.WriteString(strings.ReplaceAll(r.Decision, "_", " "))
+	b.WriteString(": ")
+	b.WriteString(in.plan.Operation)
+	b.WriteString(" (")
+	b.WriteString(st.need)
+	b.WriteString(") on ")
+	b.WriteString(r.ResourceARN)
+	b.WriteString(" by ")
+	b.WriteString(in.principalText())
+	b.WriteString("\ndeciding layer: ")
+	b.WriteString(r.DecidingLayer)
+	b.WriteString(": ")
+	b.WriteString(st.reason)
+	b.WriteByte('\n')
 	if st.res != nil {
-		for _, t := range st.res.Matched() {
+		for i := range st.res.Statements {
+			t := &st.res.Statements[i]
+			if !t.Matched {
+				continue
+			}
 			if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
-				fmt.Fprintf(&b, "  %s %s matches\n", statementRef(t), strings.ToLower(string(t.Effect)))
+				b.WriteString("  ")
+				writeStatementRef(&b, t)
+				b.WriteByte(' ')
+				b.WriteString(strings.ToLower(string(t.Effect)))
+				b.WriteString(" matches\n")
 			}
 		}
 		if st.decision == authz.ImplicitDeny && st.layer == authz.LayerIdentity {
@@ -185,13 +294,28 @@ func (in *inputs) explain(st *stage, r *Result) string {
 		if l.Result == string(authz.VerdictNotApplicable) {
 			continue
 		}
-		fmt.Fprintf(&b, "  %s: %s (%s)\n", l.Layer, l.Result, l.Detail)
+		b.WriteString("  ")
+		b.WriteString(l.Layer)
+		b.WriteString(": ")
+		b.WriteString(l.Result)
+		b.WriteString(" (")
+		b.WriteString(l.Detail)
+		b.WriteString(")\n")
 	}
 	if len(r.MissingContextKeys) > 0 {
-		fmt.Fprintf(&b, "condition keys read but not in the request: %s\n", strings.Join(r.MissingContextKeys, ", "))
+		b.WriteString("condition keys read but not in the request: ")
+		for i, k := range r.MissingContextKeys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+		}
+		b.WriteByte('\n')
 	}
 	for _, s := range r.Suggestions {
-		b.WriteString("fix: " + s + "\n")
+		b.WriteString("fix: ")
+		b.WriteString(s)
+		b.WriteByte('\n')
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -262,8 +386,9 @@ func (in *inputs) suggest(st *stage) []Fix {
 			if src == nil {
 				continue
 			}
-			for _, t := range src.Matched() {
-				if t.Effect != policy.Deny {
+			for i := range src.Statements {
+				t := &src.Statements[i]
+				if !t.Matched || t.Effect != policy.Deny {
 					continue
 				}
 				l := layerName(t.Layer)
