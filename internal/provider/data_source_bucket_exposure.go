@@ -21,9 +21,7 @@ var _ datasource.DataSource = (*bucketExposureDataSource)(nil)
 // NewBucketExposureDataSource returns the s3access_bucket_exposure data source.
 func NewBucketExposureDataSource() datasource.DataSource { return &bucketExposureDataSource{} }
 
-type bucketExposureDataSource struct {
-	data *ProviderData // for live reads
-}
+type bucketExposureDataSource struct{ liveDataSourceBase }
 
 type exposureStatementModel struct {
 	StatementIndex types.Int64    `tfsdk:"statement_index"`

@@ -29,9 +29,7 @@ var (
 // NewCheckDataSource returns the s3access_check data source.
 func NewCheckDataSource() datasource.DataSource { return &checkDataSource{} }
 
-type checkDataSource struct {
-	data *ProviderData // for live reads; nil when the provider is not configured
-}
+type checkDataSource struct{ liveDataSourceBase }
 
 type checkModel struct {
 	Principal           types.String   `tfsdk:"principal"`
@@ -46,11 +44,6 @@ type checkModel struct {
 
 func (d *checkDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_check"
-}
-
-func (d *checkDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	// Offline checks need nothing from the provider configuration; live checks read with its settings.
-	d.data = configuredData(req, resp)
 }
 
 func (d *checkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

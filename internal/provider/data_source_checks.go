@@ -25,13 +25,7 @@ var (
 // NewChecksDataSource returns the s3access_checks data source.
 func NewChecksDataSource() datasource.DataSource { return &checksDataSource{} }
 
-type checksDataSource struct {
-	data *ProviderData // for live reads; nil when the provider is not configured
-}
-
-func (d *checksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req, resp)
-}
+type checksDataSource struct{ liveDataSourceBase }
 
 type principalModel struct {
 	IdentityPolicies    []types.String `tfsdk:"identity_policies"`

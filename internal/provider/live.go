@@ -10,9 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
@@ -23,41 +21,13 @@ import (
 // liveMaxConcurrentReads bounds the AWS reads in flight per provider instance.
 const liveMaxConcurrentReads = 8
 
-type liveState struct {
-	once   sync.Once
-	reader awsread.Reader
-	err    error
-}
-
-var (
-	liveStates    sync.Map // *ProviderData -> *liveState
-	liveOverrides sync.Map // *ProviderData -> awsread.Reader (tests)
-)
-
 // withLiveReader makes every provider instance read live through r instead of
 // AWS (tests; r is wrapped in the per-instance cache like the real reader).
 func withLiveReader(r awsread.Reader) Option {
 	return WithConfigureHook(func(_ context.Context, d *ProviderData) error {
-		liveOverrides.Store(d, r)
+		d.setLiveOverride(r)
 		return nil
 	})
-}
-
-// liveSettings converts the provider settings for internal/awsread.
-func liveSettings(d *ProviderData) awsread.Settings {
-	s := awsread.Settings{
-		Region:                   d.Region,
-		Profile:                  d.Profile,
-		SharedConfigFiles:        d.SharedConfigFiles,
-		SharedCredentialsFiles:   d.SharedCredentialsFiles,
-		Endpoints:                d.Endpoints,
-		S3UsePathStyle:           d.S3UsePathStyle,
-		ReadOrganizationPolicies: d.ReadOrganizationPolicies,
-	}
-	if d.AssumeRole != nil {
-		s.AssumeRole = &awsread.AssumeRole{RoleARN: d.AssumeRole.RoleARN, SessionName: d.AssumeRole.SessionName, ExternalID: d.AssumeRole.ExternalID}
-	}
-	return s
 }
 
 // liveReader returns the provider instance's reader and options. The error
@@ -72,35 +42,8 @@ func liveReader(ctx context.Context, d *ProviderData) (awsread.Reader, livecheck
 		return nil, opts, fmt.Errorf("the provider settings %s are not known yet (they depend on resources not created); "+
 			"live reads need them: apply what they depend on first, or set them to known values", strings.Join(d.UnknownAttributes, ", "))
 	}
-	v, _ := liveStates.LoadOrStore(d, &liveState{})
-	st := v.(*liveState)
-	st.once.Do(func() {
-		if o, ok := liveOverrides.Load(d); ok {
-			st.reader = awsread.NewCached(o.(awsread.Reader), liveMaxConcurrentReads)
-			return
-		}
-		s := liveSettings(d)
-		if err := s.Validate(); err != nil {
-			st.err = fmt.Errorf("the provider settings cannot be used for live reads: %w", err)
-			return
-		}
-		c := awsread.NewClients(s)
-		cfg, err := c.Config(context.WithoutCancel(ctx))
-		if err != nil {
-			st.err = fmt.Errorf("the AWS configuration cannot be loaded for live reads: %w", err)
-			return
-		}
-		if cfg.Credentials == nil {
-			st.err = errors.New(noCredentials)
-			return
-		}
-		if _, err := cfg.Credentials.Retrieve(context.WithoutCancel(ctx)); err != nil {
-			st.err = fmt.Errorf("%s (%v)", noCredentials, err)
-			return
-		}
-		st.reader = awsread.NewCached(awsread.NewLive(c), liveMaxConcurrentReads)
-	})
-	return st.reader, opts, st.err
+	reader, err := d.liveReaderOnce(ctx)
+	return reader, opts, err
 }
 
 const noCredentials = "no usable AWS credentials for live reads: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, " +
@@ -140,18 +83,4 @@ func liveErrorText(e *awsread.ReadError) string {
 func liveUnavailable(diags *diag.Diagnostics, err error) {
 	diags.AddAttributeError(path.Root("live"), "Live mode cannot read AWS",
 		err.Error()+". The check was not evaluated: evaluating offline while live reads were asked for could report access that AWS would refuse.")
-}
-
-// configuredData returns the provider data handed to a data source (nil
-// before the provider is configured).
-func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *ProviderData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	d, ok := req.ProviderData.(*ProviderData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *ProviderData, got %T", req.ProviderData))
-		return nil
-	}
-	return d
 }

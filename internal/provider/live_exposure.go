@@ -17,11 +17,6 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*bucketExposureDataSource)(nil)
 
-// Configure keeps the provider data for live reads.
-func (d *bucketExposureDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req, resp)
-}
-
 // fillExposureLive reads what m leaves unset (bucket policy, bucket and
 // account Block Public Access, Object Ownership, the bucket ACL when ACLs are
 // enabled, the bucket owner) into in. Exposure has no "unknown" answer, so a

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -25,7 +24,9 @@ var (
 )
 
 // NewBucketPolicyStatementResource returns the s3access_bucket_policy_statement resource.
-func NewBucketPolicyStatementResource() resource.Resource { return &bucketPolicyStatementResource{} }
+func NewBucketPolicyStatementResource() resource.Resource {
+	return &bucketPolicyStatementResource{fixResourceBase{typeSuffix: "_bucket_policy_statement"}}
+}
 
 type bucketPolicyStatementResource struct{ fixResourceBase }
 
@@ -35,10 +36,6 @@ type bucketPolicyStatementModel struct {
 	Sid         types.String       `tfsdk:"sid"`
 	Statement   statementJSONValue `tfsdk:"statement"`
 	AllowPublic types.Bool         `tfsdk:"allow_public"`
-}
-
-func (r *bucketPolicyStatementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bucket_policy_statement"
 }
 
 func (r *bucketPolicyStatementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -85,10 +82,6 @@ func (r *bucketPolicyStatementResource) Schema(_ context.Context, _ resource.Sch
 			},
 		},
 	}
-}
-
-func (r *bucketPolicyStatementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req, resp)
 }
 
 func (m *bucketPolicyStatementModel) input() fix.BucketStatementInput {
@@ -147,38 +140,16 @@ func (r *bucketPolicyStatementResource) apply(ctx context.Context, m *bucketPoli
 }
 
 func (r *bucketPolicyStatementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m bucketPolicyStatementModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.apply(ctx, &m, true); err != nil {
-		addFixError(&resp.Diagnostics, "Cannot add the bucket policy statement", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot add the bucket policy statement", func(m *bucketPolicyStatementModel) error { return r.apply(ctx, m, true) })
 }
 
 func (r *bucketPolicyStatementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m bucketPolicyStatementModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.apply(ctx, &m, false); err != nil {
-		addFixError(&resp.Diagnostics, "Cannot update the bucket policy statement", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot update the bucket policy statement", func(m *bucketPolicyStatementModel) error { return r.apply(ctx, m, false) })
 }
 
 func (r *bucketPolicyStatementResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m bucketPolicyStatementModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -212,11 +183,7 @@ func (r *bucketPolicyStatementResource) Read(ctx context.Context, req resource.R
 
 func (r *bucketPolicyStatementResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m bucketPolicyStatementModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -246,7 +213,5 @@ func (r *bucketPolicyStatementResource) ImportState(ctx context.Context, req res
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q: expected <bucket>/<sid>", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), bucket)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sid"), sid)...)
+	setImported(ctx, resp, importAttr{"id", req.ID}, importAttr{"bucket", bucket}, importAttr{"sid", sid})
 }

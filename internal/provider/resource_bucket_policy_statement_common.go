@@ -2,7 +2,7 @@ package provider
 
 // Glue shared by the four safe-fix resources (s3access_bucket_policy_statement,
 // s3access_public_read, s3access_ownership_controls, s3access_kms_key_access):
-// the AWS reader and writer built lazily from the provider settings, the
+// the AWS reader and writer on the provider instance's shared clients, the
 // per-bucket / per-key write lock, fix errors as attribute diagnostics, and the
 // statement JSON type whose equality is semantic.
 
@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -33,36 +32,6 @@ type awsBackend struct {
 	w       awsread.Writer
 }
 
-var backends sync.Map // *ProviderData -> *awsBackend
-
-// AWSClients returns the AWS clients for the provider settings, built on
-// first use and shared by every resource of this provider instance. Nothing
-// is contacted and no credentials are resolved until a request is made.
-func (d *ProviderData) AWSClients() (*awsread.Clients, error) {
-	b, err := backendFor(d)
-	if err != nil {
-		return nil, err
-	}
-	return b.clients, nil
-}
-
-// AWSSettings converts the provider settings for internal/awsread.
-func (d *ProviderData) AWSSettings() awsread.Settings {
-	s := awsread.Settings{
-		Region:                   d.Region,
-		Profile:                  d.Profile,
-		SharedConfigFiles:        d.SharedConfigFiles,
-		SharedCredentialsFiles:   d.SharedCredentialsFiles,
-		Endpoints:                d.Endpoints,
-		S3UsePathStyle:           d.S3UsePathStyle,
-		ReadOrganizationPolicies: d.ReadOrganizationPolicies,
-	}
-	if d.AssumeRole != nil {
-		s.AssumeRole = &awsread.AssumeRole{RoleARN: d.AssumeRole.RoleARN, SessionName: d.AssumeRole.SessionName, ExternalID: d.AssumeRole.ExternalID}
-	}
-	return s
-}
-
 func backendFor(d *ProviderData) (*awsBackend, error) {
 	if d == nil {
 		return nil, errors.New("the provider is not configured")
@@ -70,39 +39,7 @@ func backendFor(d *ProviderData) (*awsBackend, error) {
 	if len(d.UnknownAttributes) > 0 {
 		return nil, fmt.Errorf("provider settings %s are not known yet; a resource that changes AWS needs them (apply what they depend on first)", strings.Join(d.UnknownAttributes, ", "))
 	}
-	if v, ok := backends.Load(d); ok {
-		return v.(*awsBackend), nil
-	}
-	c := awsread.NewClients(d.AWSSettings())
-	b := &awsBackend{clients: c, r: awsread.NewLive(c), w: awsread.NewLiveWriter(c)}
-	v, _ := backends.LoadOrStore(d, b)
-	return v.(*awsBackend), nil
-}
-
-// fixResourceBase holds the provider data of a fix resource.
-type fixResourceBase struct {
-	data *ProviderData
-}
-
-func (b *fixResourceBase) configure(req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	d, ok := req.ProviderData.(*ProviderData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *ProviderData, got %T", req.ProviderData))
-		return
-	}
-	b.data = d
-}
-
-func (b *fixResourceBase) backend(diags *diag.Diagnostics) *awsBackend {
-	be, err := backendFor(b.data)
-	if err != nil {
-		diags.AddError("AWS access is not available", err.Error())
-		return nil
-	}
-	return be
+	return d.sharedClients().backend, nil
 }
 
 // Write locks: writes to one bucket or key are serialised inside the provider process.

@@ -28,7 +28,9 @@ var (
 )
 
 // NewKMSKeyAccessResource returns the s3access_kms_key_access resource.
-func NewKMSKeyAccessResource() resource.Resource { return &kmsKeyAccessResource{} }
+func NewKMSKeyAccessResource() resource.Resource {
+	return &kmsKeyAccessResource{fixResourceBase{typeSuffix: "_kms_key_access"}}
+}
 
 type kmsKeyAccessResource struct{ fixResourceBase }
 
@@ -45,10 +47,6 @@ type kmsKeyAccessModel struct {
 
 // driftMarker is put into access when the statement was changed outside Terraform.
 const driftMarker = "<changed outside Terraform>"
-
-func (r *kmsKeyAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_kms_key_access"
-}
 
 func (r *kmsKeyAccessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -105,10 +103,6 @@ func (r *kmsKeyAccessResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
-}
-
-func (r *kmsKeyAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req, resp)
 }
 
 func (m *kmsKeyAccessModel) input() fix.KeyAccessInput {
@@ -196,38 +190,16 @@ func (r *kmsKeyAccessResource) apply(ctx context.Context, m *kmsKeyAccessModel, 
 }
 
 func (r *kmsKeyAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m kmsKeyAccessModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.apply(ctx, &m, true); err != nil {
-		addFixError(&resp.Diagnostics, "Cannot grant key access", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot grant key access", func(m *kmsKeyAccessModel) error { return r.apply(ctx, m, true) })
 }
 
 func (r *kmsKeyAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m kmsKeyAccessModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.apply(ctx, &m, false); err != nil {
-		addFixError(&resp.Diagnostics, "Cannot update key access", err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, "Cannot update key access", func(m *kmsKeyAccessModel) error { return r.apply(ctx, m, false) })
 }
 
 func (r *kmsKeyAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m kmsKeyAccessModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -263,11 +235,7 @@ func (r *kmsKeyAccessResource) Read(ctx context.Context, req resource.ReadReques
 
 func (r *kmsKeyAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m kmsKeyAccessModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -322,7 +290,5 @@ func (r *kmsKeyAccessResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	keyARN, sid := req.ID[:i+5+j], req.ID[i+5+j+1:]
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key_arn"), keyARN)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sid"), sid)...)
+	setImported(ctx, resp, importAttr{"id", req.ID}, importAttr{"key_arn", keyARN}, importAttr{"sid", sid})
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -32,7 +31,9 @@ var (
 )
 
 // NewOwnershipControlsResource returns the s3access_ownership_controls resource.
-func NewOwnershipControlsResource() resource.Resource { return &ownershipControlsResource{} }
+func NewOwnershipControlsResource() resource.Resource {
+	return &ownershipControlsResource{fixResourceBase{typeSuffix: "_ownership_controls"}}
+}
 
 type ownershipControlsResource struct{ fixResourceBase }
 
@@ -48,10 +49,6 @@ type ownershipControlsModel struct {
 
 // noOwnershipControls is previous_object_ownership when the bucket had none.
 const noOwnershipControls = "none"
-
-func (r *ownershipControlsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ownership_controls"
-}
 
 func (r *ownershipControlsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -111,10 +108,6 @@ func (r *ownershipControlsResource) Schema(_ context.Context, _ resource.SchemaR
 			},
 		},
 	}
-}
-
-func (r *ownershipControlsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req, resp)
 }
 
 // planOwnership reads the bucket ACL (returned when read) and plans the change.
@@ -339,11 +332,7 @@ func (r *ownershipControlsResource) Update(ctx context.Context, req resource.Upd
 
 func (r *ownershipControlsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m ownershipControlsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -378,11 +367,7 @@ func (r *ownershipControlsResource) Read(ctx context.Context, req resource.ReadR
 
 func (r *ownershipControlsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m ownershipControlsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -464,6 +449,5 @@ func (r *ownershipControlsResource) ImportState(ctx context.Context, req resourc
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q: expected the bucket name", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), req.ID)...)
+	setImported(ctx, resp, importAttr{"id", req.ID}, importAttr{"bucket", req.ID})
 }

@@ -34,7 +34,9 @@ var (
 )
 
 // NewPublicReadResource returns the s3access_public_read resource.
-func NewPublicReadResource() resource.Resource { return &publicReadResource{} }
+func NewPublicReadResource() resource.Resource {
+	return &publicReadResource{fixResourceBase{typeSuffix: "_public_read"}}
+}
 
 type publicReadResource struct{ fixResourceBase }
 
@@ -45,10 +47,6 @@ type publicReadModel struct {
 	Sid                          types.String `tfsdk:"sid"`
 	ChangedBlockPublicPolicy     types.Bool   `tfsdk:"changed_block_public_policy"`
 	ChangedRestrictPublicBuckets types.Bool   `tfsdk:"changed_restrict_public_buckets"`
-}
-
-func (r *publicReadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_public_read"
 }
 
 func (r *publicReadResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -102,10 +100,6 @@ func (r *publicReadResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (r *publicReadResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req, resp)
 }
 
 func (m *publicReadModel) prefixes(ctx context.Context) ([]string, error) {
@@ -333,11 +327,7 @@ func (r *publicReadResource) Update(ctx context.Context, req resource.UpdateRequ
 
 func (r *publicReadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m publicReadModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -419,11 +409,7 @@ func sameSet(a, b []string) bool {
 
 func (r *publicReadResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m publicReadModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	be := r.backend(&resp.Diagnostics)
+	be := r.stateBackend(ctx, req.State, &m, &resp.Diagnostics)
 	if be == nil {
 		return
 	}
@@ -467,10 +453,7 @@ func (r *publicReadResource) ImportState(ctx context.Context, req resource.Impor
 	if !hasSid {
 		sid = fix.DefaultPublicReadSid
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), bucket)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket"), bucket)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sid"), sid)...)
-	// Imported: nothing was changed by this resource, so nothing is restored on destroy.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("changed_block_public_policy"), false)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("changed_restrict_public_buckets"), false)...)
+	setImported(ctx, resp, importAttr{"id", bucket}, importAttr{"bucket", bucket}, importAttr{"sid", sid},
+		// Imported: nothing was changed by this resource, so nothing is restored on destroy.
+		importAttr{"changed_block_public_policy", false}, importAttr{"changed_restrict_public_buckets", false})
 }
