@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
 // principalSource lists the IAM operations PrincipalPolicies may call.
@@ -77,60 +78,117 @@ type iamReader struct {
 	c *iam.Client
 }
 
-func (r *iamReader) user(ctx context.Context, name string, pp *PrincipalPolicies) error {
-	u, err := r.c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
-	if err != nil {
-		return classify(LayerIdentity, "iam:GetUser", err)
-	}
-	// Inline.
-	var names []string
-	for pg := iam.NewListUserPoliciesPaginator(r.c, &iam.ListUserPoliciesInput{UserName: aws.String(name)}); pg.HasMorePages(); {
+// iamPager is an IAM list paginator yielding pages of type T.
+type iamPager[T any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*iam.Options)) (T, error)
+}
+
+// allPages collects take(page) over every page of pg; a failed page is a
+// ReadError for the IAM operation op.
+func allPages[T any](ctx context.Context, pg iamPager[T], op string, take func(T) []string) ([]string, error) {
+	var out []string
+	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return classify(LayerIdentity, "iam:ListUserPolicies", err)
+			return nil, classify(LayerIdentity, op, err)
 		}
-		names = append(names, page.PolicyNames...)
+		out = append(out, take(page)...)
+	}
+	return out, nil
+}
+
+// policyARNs returns the ARNs of attached managed policies.
+func policyARNs(ps []iamtypes.AttachedPolicy) []string {
+	out := make([]string, 0, len(ps))
+	for _, ap := range ps {
+		out = append(out, aws.ToString(ap.PolicyArn))
+	}
+	return out
+}
+
+// identityCalls are the IAM calls that read the policies of one user, group
+// or role, with the origin prefixes the policies are reported under.
+type identityCalls struct {
+	listInline     func(context.Context) ([]string, error)        // inline policy names
+	getInline      func(context.Context, string) (*string, error) // one inline policy document (raw)
+	getInlineOp    string                                         // the IAM operation of getInline
+	inlineOrigin   string                                         // origin prefix of an inline policy, before its name
+	listAttached   func(context.Context) ([]string, error)        // attached managed policy ARNs
+	attachedOrigin string                                         // origin prefix of a managed policy, before its ARN
+}
+
+// addPolicies reads the inline policies, then the attached managed policies
+// (default version) described by c, in that order, into pp.
+func (r *iamReader) addPolicies(ctx context.Context, c identityCalls, pp *PrincipalPolicies) error {
+	names, err := c.listInline(ctx)
+	if err != nil {
+		return err
 	}
 	for _, pn := range names {
-		out, err := r.c.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(pn)})
+		raw, err := c.getInline(ctx, pn)
 		if err != nil {
-			return classify(LayerIdentity, "iam:GetUserPolicy", err)
+			return classify(LayerIdentity, c.getInlineOp, err)
 		}
-		origin := "user inline " + name + "/" + pn
-		doc, err := decode(out.PolicyDocument, origin)
+		origin := c.inlineOrigin + pn
+		doc, err := decode(raw, origin)
 		if err != nil {
-			return &ReadError{Layer: LayerIdentity, Operation: "iam:GetUserPolicy", Code: "UnexpectedValue", Err: err}
+			return &ReadError{Layer: LayerIdentity, Operation: c.getInlineOp, Code: "UnexpectedValue", Err: err}
 		}
 		pp.Policies = append(pp.Policies, NamedPolicy{Origin: origin, Document: doc})
 	}
-	// Attached managed.
-	var arns []string
-	for pg := iam.NewListAttachedUserPoliciesPaginator(r.c, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(name)}); pg.HasMorePages(); {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			return classify(LayerIdentity, "iam:ListAttachedUserPolicies", err)
-		}
-		for _, ap := range page.AttachedPolicies {
-			arns = append(arns, aws.ToString(ap.PolicyArn))
-		}
+	arns, err := c.listAttached(ctx)
+	if err != nil {
+		return err
 	}
 	for _, a := range arns {
 		doc, err := r.managed(ctx, a, LayerIdentity)
 		if err != nil {
 			return err
 		}
-		pp.Policies = append(pp.Policies, NamedPolicy{Origin: "user managed " + a, Document: doc})
+		pp.Policies = append(pp.Policies, NamedPolicy{Origin: c.attachedOrigin + a, Document: doc})
 	}
-	// Groups.
-	var groups []string
-	for pg := iam.NewListGroupsForUserPaginator(r.c, &iam.ListGroupsForUserInput{UserName: aws.String(name)}); pg.HasMorePages(); {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			return classify(LayerIdentity, "iam:ListGroupsForUser", err)
-		}
-		for _, g := range page.Groups {
-			groups = append(groups, aws.ToString(g.GroupName))
-		}
+	return nil
+}
+
+func (r *iamReader) user(ctx context.Context, name string, pp *PrincipalPolicies) error {
+	u, err := r.c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	if err != nil {
+		return classify(LayerIdentity, "iam:GetUser", err)
+	}
+	err = r.addPolicies(ctx, identityCalls{
+		listInline: func(ctx context.Context) ([]string, error) {
+			return allPages(ctx, iam.NewListUserPoliciesPaginator(r.c, &iam.ListUserPoliciesInput{UserName: aws.String(name)}),
+				"iam:ListUserPolicies", func(p *iam.ListUserPoliciesOutput) []string { return p.PolicyNames })
+		},
+		getInline: func(ctx context.Context, pn string) (*string, error) {
+			out, err := r.c.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(pn)})
+			if err != nil {
+				return nil, err
+			}
+			return out.PolicyDocument, nil
+		},
+		getInlineOp:  "iam:GetUserPolicy",
+		inlineOrigin: "user inline " + name + "/",
+		listAttached: func(ctx context.Context) ([]string, error) {
+			return allPages(ctx, iam.NewListAttachedUserPoliciesPaginator(r.c, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(name)}),
+				"iam:ListAttachedUserPolicies", func(p *iam.ListAttachedUserPoliciesOutput) []string { return policyARNs(p.AttachedPolicies) })
+		},
+		attachedOrigin: "user managed ",
+	}, pp)
+	if err != nil {
+		return err
+	}
+	groups, err := allPages(ctx, iam.NewListGroupsForUserPaginator(r.c, &iam.ListGroupsForUserInput{UserName: aws.String(name)}),
+		"iam:ListGroupsForUser", func(p *iam.ListGroupsForUserOutput) []string {
+			out := make([]string, 0, len(p.Groups))
+			for _, g := range p.Groups {
+				out = append(out, aws.ToString(g.GroupName))
+			}
+			return out
+		})
+	if err != nil {
+		return err
 	}
 	for _, g := range groups {
 		if err := r.group(ctx, g, pp); err != nil {
@@ -144,44 +202,26 @@ func (r *iamReader) user(ctx context.Context, name string, pp *PrincipalPolicies
 }
 
 func (r *iamReader) group(ctx context.Context, g string, pp *PrincipalPolicies) error {
-	var names []string
-	for pg := iam.NewListGroupPoliciesPaginator(r.c, &iam.ListGroupPoliciesInput{GroupName: aws.String(g)}); pg.HasMorePages(); {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			return classify(LayerIdentity, "iam:ListGroupPolicies", err)
-		}
-		names = append(names, page.PolicyNames...)
-	}
-	for _, pn := range names {
-		out, err := r.c.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(g), PolicyName: aws.String(pn)})
-		if err != nil {
-			return classify(LayerIdentity, "iam:GetGroupPolicy", err)
-		}
-		origin := "group inline " + g + "/" + pn
-		doc, err := decode(out.PolicyDocument, origin)
-		if err != nil {
-			return &ReadError{Layer: LayerIdentity, Operation: "iam:GetGroupPolicy", Code: "UnexpectedValue", Err: err}
-		}
-		pp.Policies = append(pp.Policies, NamedPolicy{Origin: origin, Document: doc})
-	}
-	var arns []string
-	for pg := iam.NewListAttachedGroupPoliciesPaginator(r.c, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(g)}); pg.HasMorePages(); {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			return classify(LayerIdentity, "iam:ListAttachedGroupPolicies", err)
-		}
-		for _, ap := range page.AttachedPolicies {
-			arns = append(arns, aws.ToString(ap.PolicyArn))
-		}
-	}
-	for _, a := range arns {
-		doc, err := r.managed(ctx, a, LayerIdentity)
-		if err != nil {
-			return err
-		}
-		pp.Policies = append(pp.Policies, NamedPolicy{Origin: "group managed " + g + " " + a, Document: doc})
-	}
-	return nil
+	return r.addPolicies(ctx, identityCalls{
+		listInline: func(ctx context.Context) ([]string, error) {
+			return allPages(ctx, iam.NewListGroupPoliciesPaginator(r.c, &iam.ListGroupPoliciesInput{GroupName: aws.String(g)}),
+				"iam:ListGroupPolicies", func(p *iam.ListGroupPoliciesOutput) []string { return p.PolicyNames })
+		},
+		getInline: func(ctx context.Context, pn string) (*string, error) {
+			out, err := r.c.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(g), PolicyName: aws.String(pn)})
+			if err != nil {
+				return nil, err
+			}
+			return out.PolicyDocument, nil
+		},
+		getInlineOp:  "iam:GetGroupPolicy",
+		inlineOrigin: "group inline " + g + "/",
+		listAttached: func(ctx context.Context) ([]string, error) {
+			return allPages(ctx, iam.NewListAttachedGroupPoliciesPaginator(r.c, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(g)}),
+				"iam:ListAttachedGroupPolicies", func(p *iam.ListAttachedGroupPoliciesOutput) []string { return policyARNs(p.AttachedPolicies) })
+		},
+		attachedOrigin: "group managed " + g + " ",
+	}, pp)
 }
 
 func (r *iamReader) role(ctx context.Context, name string, pp *PrincipalPolicies) error {
@@ -189,42 +229,28 @@ func (r *iamReader) role(ctx context.Context, name string, pp *PrincipalPolicies
 	if err != nil {
 		return classify(LayerIdentity, "iam:GetRole", err)
 	}
-	var names []string
-	for pg := iam.NewListRolePoliciesPaginator(r.c, &iam.ListRolePoliciesInput{RoleName: aws.String(name)}); pg.HasMorePages(); {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			return classify(LayerIdentity, "iam:ListRolePolicies", err)
-		}
-		names = append(names, page.PolicyNames...)
-	}
-	for _, pn := range names {
-		out, err := r.c.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
-		if err != nil {
-			return classify(LayerIdentity, "iam:GetRolePolicy", err)
-		}
-		origin := "role inline " + name + "/" + pn
-		doc, err := decode(out.PolicyDocument, origin)
-		if err != nil {
-			return &ReadError{Layer: LayerIdentity, Operation: "iam:GetRolePolicy", Code: "UnexpectedValue", Err: err}
-		}
-		pp.Policies = append(pp.Policies, NamedPolicy{Origin: origin, Document: doc})
-	}
-	var arns []string
-	for pg := iam.NewListAttachedRolePoliciesPaginator(r.c, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)}); pg.HasMorePages(); {
-		page, err := pg.NextPage(ctx)
-		if err != nil {
-			return classify(LayerIdentity, "iam:ListAttachedRolePolicies", err)
-		}
-		for _, ap := range page.AttachedPolicies {
-			arns = append(arns, aws.ToString(ap.PolicyArn))
-		}
-	}
-	for _, a := range arns {
-		doc, err := r.managed(ctx, a, LayerIdentity)
-		if err != nil {
-			return err
-		}
-		pp.Policies = append(pp.Policies, NamedPolicy{Origin: "role managed " + a, Document: doc})
+	err = r.addPolicies(ctx, identityCalls{
+		listInline: func(ctx context.Context) ([]string, error) {
+			return allPages(ctx, iam.NewListRolePoliciesPaginator(r.c, &iam.ListRolePoliciesInput{RoleName: aws.String(name)}),
+				"iam:ListRolePolicies", func(p *iam.ListRolePoliciesOutput) []string { return p.PolicyNames })
+		},
+		getInline: func(ctx context.Context, pn string) (*string, error) {
+			out, err := r.c.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
+			if err != nil {
+				return nil, err
+			}
+			return out.PolicyDocument, nil
+		},
+		getInlineOp:  "iam:GetRolePolicy",
+		inlineOrigin: "role inline " + name + "/",
+		listAttached: func(ctx context.Context) ([]string, error) {
+			return allPages(ctx, iam.NewListAttachedRolePoliciesPaginator(r.c, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)}),
+				"iam:ListAttachedRolePolicies", func(p *iam.ListAttachedRolePoliciesOutput) []string { return policyARNs(p.AttachedPolicies) })
+		},
+		attachedOrigin: "role managed ",
+	}, pp)
+	if err != nil {
+		return err
 	}
 	if ro.Role != nil && ro.Role.PermissionsBoundary != nil && ro.Role.PermissionsBoundary.PermissionsBoundaryArn != nil {
 		return r.boundary(ctx, *ro.Role.PermissionsBoundary.PermissionsBoundaryArn, pp)
