@@ -249,48 +249,13 @@ func parseStatement(n *node, idx int, kind Kind) (Statement, []*Error, error) {
 		}
 	}
 
-	// Action / NotAction.
-	a, na := vals["Action"], vals["NotAction"]
-	switch {
-	case a != nil && na != nil:
-		return fail("NotAction", "a statement cannot have both Action and NotAction")
-	case a == nil && na == nil:
-		return fail("Action", "missing: a statement needs Action or NotAction")
+	// Action / NotAction, Resource / NotResource.
+	var err *elemErr
+	if st.Action, st.NotAction, err = parseEither(vals, "Action", parseActions); err != nil {
+		return fail(err.elem, "%s", err.msg)
 	}
-	if a != nil {
-		l, err := parseActions(a, "Action")
-		if err != nil {
-			return fail(err.elem, "%s", err.msg)
-		}
-		st.Action = l
-	} else {
-		l, err := parseActions(na, "NotAction")
-		if err != nil {
-			return fail(err.elem, "%s", err.msg)
-		}
-		st.NotAction = l
-	}
-
-	// Resource / NotResource.
-	r, nr := vals["Resource"], vals["NotResource"]
-	switch {
-	case r != nil && nr != nil:
-		return fail("NotResource", "a statement cannot have both Resource and NotResource")
-	case r == nil && nr == nil:
-		return fail("Resource", "missing: a statement needs Resource or NotResource")
-	}
-	if r != nil {
-		l, err := parseResources(r, "Resource")
-		if err != nil {
-			return fail(err.elem, "%s", err.msg)
-		}
-		st.Resource = l
-	} else {
-		l, err := parseResources(nr, "NotResource")
-		if err != nil {
-			return fail(err.elem, "%s", err.msg)
-		}
-		st.NotResource = l
+	if st.Resource, st.NotResource, err = parseEither(vals, "Resource", parseResources); err != nil {
+		return fail(err.elem, "%s", err.msg)
 	}
 
 	if c := vals["Condition"]; c != nil {
@@ -319,6 +284,27 @@ func checkSid(s string, kind Kind) string {
 }
 
 // elemErr is an error inside one statement element.
+// parseEither parses the element name or its negation Not<name>, exactly one
+// of which a statement must have, with parse; the other result is nil.
+func parseEither(vals map[string]*node, name string, parse func(*node, string) ([]string, *elemErr)) (pos, neg []string, err *elemErr) {
+	notName := "Not" + name
+	v, nv := vals[name], vals[notName]
+	switch {
+	case v != nil && nv != nil:
+		return nil, nil, eErr(notName, "a statement cannot have both %s and %s", name, notName)
+	case v == nil && nv == nil:
+		return nil, nil, eErr(name, "missing: a statement needs %s or %s", name, notName)
+	case v != nil:
+		pos, err = parse(v, name)
+	default:
+		neg, err = parse(nv, notName)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, neg, nil
+}
+
 type elemErr struct{ elem, msg string }
 
 func eErr(elem, format string, a ...any) *elemErr {
