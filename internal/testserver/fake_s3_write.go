@@ -367,31 +367,6 @@ func (o *S3Overlay) servePolicy(w http.ResponseWriter, r *http.Request, op, buck
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(200)
 		_, _ = w.Write([]byte(p))
-	case "PutBucketAcl":
-		var in struct {
-			Owner  struct{ ID string }
-			Grants []struct {
-				Grantee    struct{ ID, URI string }
-				Permission string
-			} `xml:"AccessControlList>Grant"`
-		}
-		if err := xml.NewDecoder(r.Body).Decode(&in); err != nil {
-			s3Error(w, FakeError{"MalformedACLError", 400}, err.Error())
-			return
-		}
-		a := OverlayACL{Owner: in.Owner.ID}
-		for _, g := range in.Grants {
-			who := g.Grantee.ID
-			for name, uri := range groupURI {
-				if g.Grantee.URI == uri {
-					who = name
-				}
-			}
-			a.Grants = append(a.Grants, [2]string{who, g.Permission})
-		}
-		o.SetBucketACL(bucket, a)
-		w.WriteHeader(200)
-		return
 	case "PutBucketPolicy":
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
