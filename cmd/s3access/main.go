@@ -60,45 +60,48 @@ Exit status: 0 all allowed, 1 some denied, 2 bad input.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(stdout, usage)
+			report(stdout, "%s", usage)
 			return exitAllowed
 		}
-		fmt.Fprint(stderr, usage)
+		report(stderr, "%s", usage)
 		return exitBadInput
 	}
 	fs := flag.NewFlagSet("s3access check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	explain := fs.Bool("explain", false, "print the explanation for humans instead of JSON")
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() { report(stderr, "%s", usage) }
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitBadInput
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprint(stderr, usage)
+		report(stderr, "%s", usage)
 		return exitBadInput
 	}
 	in := stdin
 	if name := fs.Arg(0); name != "" && name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			fmt.Fprintf(stderr, "s3access: %v\n", err)
+			report(stderr, "s3access: %v\n", err)
 			return exitBadInput
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // opened read-only: a failed close loses nothing
 		in = f
 	}
 	w := bufio.NewWriterSize(stdout, 64<<10)
-	defer w.Flush()
 	c := &checker{w: w, stderr: stderr, explain: *explain}
 	if err := c.each(in); err != nil {
-		fmt.Fprintf(stderr, "s3access: %v\n", err)
+		report(stderr, "s3access: %v\n", err)
+		c.bad = true
+	}
+	if err := w.Flush(); err != nil {
+		report(stderr, "s3access: writing the results: %v\n", err)
 		c.bad = true
 	}
 	switch {
 	case c.bad:
 		return exitBadInput
 	case c.n == 0:
-		fmt.Fprintln(stderr, "s3access: no request in the input")
+		report(stderr, "s3access: no request in the input\n")
 		return exitBadInput
 	case c.denied:
 		return exitDenied
@@ -217,7 +220,7 @@ func (c *checker) check(in *inputRequest, err error) {
 		c.enc.SetEscapeHTML(false)
 	}
 	if err := c.enc.Encode(o); err != nil {
-		fmt.Fprintf(c.stderr, "s3access: writing result %d: %v\n", index, err)
+		report(c.stderr, "s3access: writing result %d: %v\n", index, err)
 		c.bad = true
 	}
 }
@@ -240,7 +243,7 @@ func (c *checker) writeExplained(o *output, in *inputRequest) {
 			where = o.Field + ": "
 		}
 		fmt.Fprintf(&b, "%s\n  BAD INPUT: %s%s\n\n", label, where, o.Error)
-		c.w.Write(b.Bytes())
+		c.write(o.Index, b.Bytes())
 		return
 	}
 	verdict := "DENIED"
@@ -261,5 +264,20 @@ func (c *checker) writeExplained(o *output, in *inputRequest) {
 		b.WriteString("  fix: " + strings.ReplaceAll(s, "\n", "\n       ") + "\n")
 	}
 	b.WriteString("\n")
-	c.w.Write(b.Bytes())
+	c.write(o.Index, b.Bytes())
+}
+
+// write writes one explained result; a failed write makes the run bad input
+// (exit 2), like a failed JSON result.
+func (c *checker) write(index int, p []byte) {
+	if _, err := c.w.Write(p); err != nil {
+		report(c.stderr, "s3access: writing result %d: %v\n", index, err)
+		c.bad = true
+	}
+}
+
+// report writes a message for the user (usage, errors). A failure to write
+// to stderr (or stdout for help) is ignored: there is nowhere left to say it.
+func report(w io.Writer, format string, a ...any) {
+	_, _ = fmt.Fprintf(w, format, a...)
 }

@@ -116,7 +116,7 @@ func TestRunInputFormsAndExitStatus(t *testing.T) {
 				t.Fatalf("%d result lines, want %d:\n%s", len(lines), tc.wantLines, out)
 			}
 			for i, l := range lines {
-				if int(l["index"].(float64)) != i {
+				if idx, ok := l["index"].(float64); !ok || int(idx) != i {
 					t.Errorf("line %d has index %v", i, l["index"])
 				}
 				d, _ := l["decision"].(string)
@@ -144,7 +144,14 @@ func TestOutputFieldNames(t *testing.T) {
 	if lines[0]["id"] != "T01" {
 		t.Errorf("id not echoed: %v", lines[0]["id"])
 	}
-	ms := lines[0]["matched_statements"].([]any)[0].(map[string]any)
+	list, _ := lines[0]["matched_statements"].([]any)
+	if len(list) == 0 {
+		t.Fatalf("no matched statements: %s", out)
+	}
+	ms, ok := list[0].(map[string]any)
+	if !ok {
+		t.Fatalf("matched_statements[0] is %T, want an object", list[0])
+	}
 	for _, k := range []string{"layer", "policy_index", "statement_index", "sid", "effect"} {
 		if _, ok := ms[k]; !ok {
 			t.Errorf("matched statement lacks %q", k)
@@ -279,7 +286,7 @@ func TestEngineInputError(t *testing.T) {
 		if l[0]["field"] != tc.field {
 			t.Errorf("field %v, want %s", l[0]["field"], tc.field)
 		}
-		if e := l[0]["error"].(string); e != tc.ie.Err.Error() {
+		if e, _ := l[0]["error"].(string); e != tc.ie.Err.Error() {
 			t.Errorf("error %q, want %q", e, tc.ie.Err.Error())
 		}
 	}
