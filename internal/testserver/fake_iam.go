@@ -257,7 +257,7 @@ func (f *FakeIAM) forward(w http.ResponseWriter, r *http.Request, body []byte) {
 		queryError(w, FakeError{"ServiceUnavailable", 503}, "upstream: "+err.Error())
 		return
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read to the end below; nothing to report on close
 	for k, vs := range resp.Header {
 		for _, v := range vs {
 			w.Header().Add(k, v)

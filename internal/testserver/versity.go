@@ -92,8 +92,12 @@ func FreePort(t testing.TB) int {
 	if err != nil {
 		t.Fatalf("free port: %v", err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	defer func() { _ = l.Close() }() // only probed for its port; closing frees it
+	a, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("free port: listener address %T is not TCP", l.Addr())
+	}
+	return a.Port
 }
 
 // StartVersity starts the IAM API and the S3 gateway on free loopback ports
@@ -115,7 +119,11 @@ func StartVersity(t testing.TB) *Versity {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	t.Cleanup(func() {
+		if err := os.RemoveAll(sockDir); err != nil {
+			t.Logf("removing %s: %v", sockDir, err)
+		}
+	})
 	sock := filepath.Join(sockDir, "iam.sock")
 	iamDir := filepath.Join(dir, "iam")
 	data := filepath.Join(dir, "data")
@@ -144,13 +152,13 @@ func StartVersity(t testing.TB) *Versity {
 		if lastErr = waitTCP(p2, s3Proc, 15*time.Second); lastErr != nil {
 			s3Proc.stop()
 			iamProc.stop()
-			os.Remove(sock)
+			removeStale(t, sock)
 			continue
 		}
 		if lastErr = waitTCP(p1, iamProc, 5*time.Second); lastErr != nil {
 			s3Proc.stop()
 			iamProc.stop()
-			os.Remove(sock)
+			removeStale(t, sock)
 			continue
 		}
 		t.Cleanup(func() { s3Proc.stop(); iamProc.stop() })
@@ -160,6 +168,14 @@ func StartVersity(t testing.TB) *Versity {
 	}
 	t.Fatalf("versitygw did not start: %v (logs in %s)", lastErr, dir)
 	return nil
+}
+
+// removeStale removes the IAM socket of a failed start so that the next
+// attempt does not find it; one already gone is fine.
+func removeStale(t testing.TB, sock string) {
+	if err := os.Remove(sock); err != nil && !os.IsNotExist(err) {
+		t.Logf("removing %s: %v", sock, err)
+	}
 }
 
 type proc struct {
@@ -178,11 +194,17 @@ func startProc(t testing.TB, bin, logPath string, args ...string) *proc {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
-		f.Close()
+		_ = f.Close() // nothing was written: the process did not start
 		t.Fatalf("start %s: %v", bin, err)
 	}
 	p := &proc{cmd: cmd, done: make(chan struct{}), log: logPath}
-	go func() { cmd.Wait(); f.Close(); close(p.done) }()
+	go func() {
+		// The exit status does not matter: stop kills the process, and a
+		// process that dies early is detected by exited() with its log.
+		_ = cmd.Wait()
+		_ = f.Close() // the log file: read by logTail after done
+		close(p.done)
+	}()
 	return p
 }
 
@@ -236,7 +258,7 @@ func waitTCP(port int, p *proc, d time.Duration) error {
 		}
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {
-			c.Close()
+			_ = c.Close() // a probe connection: accepting it was the point
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -387,7 +409,7 @@ func (v *Versity) Probe(access, secret, op, bucket, key string) int {
 		var out *s3.GetObjectOutput
 		out, err = cl.GetObject(c, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 		if err == nil {
-			out.Body.Close()
+			_ = out.Body.Close() // only the status matters for a probe
 		}
 	case OpHeadObject:
 		_, err = cl.HeadObject(c, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
