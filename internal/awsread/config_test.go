@@ -69,11 +69,14 @@ func TestAssumeRole(t *testing.T) {
 	isolate(t)
 	var form atomic.Value
 	stsSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		form.Store(r.Form.Encode())
 		exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 		w.Header().Set("Content-Type", "text/xml")
-		w.Write([]byte(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
+		_, _ = w.Write([]byte(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
 			`<AccessKeyId>ASIAASSUMED</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>TOKEN123</SessionToken><Expiration>` + exp + `</Expiration>` +
 			`</Credentials><AssumedRoleUser><Arn>arn:aws:sts::111111111111:assumed-role/r/sess</Arn><AssumedRoleId>AROA:sess</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>`))
 	}))
@@ -83,7 +86,7 @@ func TestAssumeRole(t *testing.T) {
 		token.Store(r.Header.Get("X-Amz-Security-Token"))
 		auth.Store(r.Header.Get("Authorization"))
 		w.WriteHeader(404)
-		w.Write([]byte(`<ErrorResponse><Error><Code>NoSuchPublicAccessBlockConfiguration</Code><Message>none</Message></Error></ErrorResponse>`))
+		_, _ = w.Write([]byte(`<ErrorResponse><Error><Code>NoSuchPublicAccessBlockConfiguration</Code><Message>none</Message></Error></ErrorResponse>`))
 	}))
 	defer ctl.Close()
 	s := settingsFor(t, "AKIDBASE", "secret", map[string]string{"sts": stsSrv.URL, "s3control": ctl.URL})
@@ -120,7 +123,7 @@ func TestHTTPTimeoutBounds(t *testing.T) {
 	s.MaxAttempts = 1
 	start := time.Now()
 	_, _, err := awsread.NewLive(awsread.NewClients(s)).BucketPolicy(context.Background(), "b")
-	readErr(t, err, awsread.LayerBucketPolicy, "s3:GetBucketPolicy")
+	_ = readErr(t, err, awsread.LayerBucketPolicy, "s3:GetBucketPolicy") // readErr checks layer and operation
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
@@ -135,7 +138,7 @@ func TestSharedFilesAndPathStyle(t *testing.T) {
 		path.Store(r.URL.Path)
 		auth.Store(r.Header.Get("Authorization"))
 		w.WriteHeader(404)
-		w.Write([]byte(`<Error><Code>NoSuchBucketPolicy</Code><Message>none</Message></Error>`))
+		_, _ = w.Write([]byte(`<Error><Code>NoSuchBucketPolicy</Code><Message>none</Message></Error>`))
 	}))
 	defer srv.Close()
 	s := settingsFor(t, "AKIDFROMFILE", "secret", map[string]string{"s3": srv.URL})

@@ -20,10 +20,9 @@ type awsAccess struct {
 	clients     *awsread.Clients
 	backend     *awsBackend // fix resources: uncached reader and writer on clients
 
-	liveOnce     sync.Once
-	live         awsread.Reader // data sources: caching reader on clients (or on liveOverride)
-	liveErr      error
-	liveOverride awsread.Reader // tests: read through this instead of AWS
+	liveOnce sync.Once
+	live     awsread.Reader // data sources: caching reader on clients
+	liveErr  error
 }
 
 var (
@@ -41,14 +40,6 @@ func (d *ProviderData) access() *awsAccess {
 		awsAccesses[d] = a
 	}
 	return a
-}
-
-// setLiveOverride makes live reads of d go through r instead of AWS (tests).
-func (d *ProviderData) setLiveOverride(r awsread.Reader) {
-	a := d.access()
-	awsAccessesMu.Lock()
-	defer awsAccessesMu.Unlock()
-	a.liveOverride = r
 }
 
 // sharedClients builds the clients and the fix resources' reader and writer once.
@@ -95,13 +86,6 @@ func (d *ProviderData) AWSSettings() awsread.Settings {
 func (d *ProviderData) liveReaderOnce(ctx context.Context) (awsread.Reader, error) {
 	a := d.access()
 	a.liveOnce.Do(func() {
-		awsAccessesMu.Lock()
-		override := a.liveOverride
-		awsAccessesMu.Unlock()
-		if override != nil {
-			a.live = awsread.NewCached(override, liveMaxConcurrentReads)
-			return
-		}
 		if err := d.AWSSettings().Validate(); err != nil {
 			a.liveErr = fmt.Errorf("the provider settings cannot be used for live reads: %w", err)
 			return

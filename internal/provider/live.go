@@ -21,15 +21,6 @@ import (
 // liveMaxConcurrentReads bounds the AWS reads in flight per provider instance.
 const liveMaxConcurrentReads = 8
 
-// withLiveReader makes every provider instance read live through r instead of
-// AWS (tests; r is wrapped in the per-instance cache like the real reader).
-func withLiveReader(r awsread.Reader) Option {
-	return WithConfigureHook(func(_ context.Context, d *ProviderData) error {
-		d.setLiveOverride(r)
-		return nil
-	})
-}
-
 // liveReader returns the provider instance's reader and options. The error
 // says what is missing for live reads (unknown provider settings, invalid
 // settings, no credentials); it is reported on the live attribute.

@@ -13,11 +13,8 @@ import (
 // models of the request arguments and computed attributes, their schemas, and
 // the translation to and from the engine's s3authz.Request / s3authz.Result.
 
-// Vocabularies of ARCHITECTURE.md section 2 (documented in the schema and the docs).
+// Vocabularies of ARCHITECTURE.md section 2 that arguments are validated against.
 var (
-	decisionValues      = []string{"allowed", "implicit_deny", "explicit_deny", "rejected", "unknown"}
-	decidingLayerValues = []string{"identity", "bucket_policy", "acl", "permissions_boundary", "session_policy", "scp", "rcp", "vpc_endpoint", "block_public_access", "object_ownership", "kms", "root", "none"}
-	layerResultValues   = []string{"allow", "deny", "no_match", "not_applicable", "unknown"}
 	objectOwnershipVals = []string{"BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"}
 	aclPermissionVals   = []string{"READ", "WRITE", "READ_ACP", "WRITE_ACP", "FULL_CONTROL"}
 	sseValues           = []string{"AES256", "aws:kms", "aws:kms:dsse"}

@@ -76,7 +76,7 @@ func retryWrite(ctx context.Context, f func() error, retryable func(error) bool)
 			return nil
 		}
 		we, ok := awsread.AsWriteError(err)
-		if !(ok && we.Retryable()) && (retryable == nil || !retryable(err)) {
+		if (!ok || !we.Retryable()) && (retryable == nil || !retryable(err)) {
 			return err
 		}
 		select {

@@ -35,8 +35,10 @@ type fixEnv struct {
 func startFixEnv(t *testing.T) *fixEnv {
 	t.Helper()
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
+		t.Setenv(k, "") // restores the variable after the test
+		if err := os.Unsetenv(k); err != nil {
+			t.Fatalf("unset %s: %v", k, err)
+		}
 	}
 	v := testserver.StartVersity(t)
 	e := &fixEnv{t: t, v: v, ov: testserver.NewS3Overlay(t, v.Endpoint), ctl: testserver.NewFakeS3Control(t), kms: testserver.NewFakeKMSWrite(t), dir: t.TempDir()}

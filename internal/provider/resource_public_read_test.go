@@ -28,11 +28,16 @@ func (e *fixEnv) anon(method, bucket, key string) int {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close() // only the status is asked for
 	return res.StatusCode
 }
 
-func (e *fixEnv) expectAnon(method, bucket, key string, want int) resource.TestCheckFunc {
+// siteBucket is the bucket TestPublicRead makes public.
+const siteBucket = "site-bkt"
+
+// expectAnon checks the HTTP status of an anonymous request to siteBucket.
+func (e *fixEnv) expectAnon(method, key string, want int) resource.TestCheckFunc {
+	const bucket = siteBucket
 	return func(*terraform.State) error {
 		if got := e.anon(method, bucket, key); got != want {
 			return fmt.Errorf("anonymous %s %s/%s: HTTP %d, want %d", method, bucket, key, got, want)
@@ -65,7 +70,7 @@ resource "s3access_public_read" "site" {
 // needed and restored on destroy; update, import, destroy.
 func TestAccPublicRead(t *testing.T) {
 	e := startFixEnv(t)
-	const bucket = "site-bkt"
+	const bucket = siteBucket
 	e.v.CreateBucket(bucket)
 	e.v.PutObject(bucket, "index.html", "hello")
 	e.v.PutObject(bucket, "public/a.txt", "a")
@@ -105,10 +110,10 @@ func TestAccPublicRead(t *testing.T) {
 					resource.TestCheckResourceAttr("s3access_public_read.site", "changed_restrict_public_buckets", "true"),
 					resource.TestCheckNoResourceAttr("s3access_public_read.site", "prefixes"),
 					e.expectBPA(bucket, [4]bool{true, true, false, false}),
-					e.expectAnon("GET", bucket, "index.html", 200),
-					e.expectAnon("PUT", bucket, "new.txt", 403),
-					e.expectAnon("DELETE", bucket, "index.html", 403),
-					e.expectAnon("GET", bucket, "", 403), // listing
+					e.expectAnon("GET", "index.html", 200),
+					e.expectAnon("PUT", "new.txt", 403),
+					e.expectAnon("DELETE", "index.html", 403),
+					e.expectAnon("GET", "", 403), // listing
 					func(*terraform.State) error {
 						if n := e.ov.Calls("PutBucketPolicy"); n != 3 {
 							return fmt.Errorf("%d PutBucketPolicy calls, want 3 (two refused, one accepted)", n)
@@ -122,10 +127,10 @@ func TestAccPublicRead(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("s3access_public_read.site", "prefixes.#", "1"),
 					resource.TestCheckResourceAttr("s3access_public_read.site", "changed_block_public_policy", "true"),
-					e.expectAnon("GET", bucket, "public/a.txt", 200),
-					e.expectAnon("GET", bucket, "private/b.txt", 403),
-					e.expectAnon("GET", bucket, "index.html", 403),
-					e.expectAnon("PUT", bucket, "public/new.txt", 403),
+					e.expectAnon("GET", "public/a.txt", 200),
+					e.expectAnon("GET", "private/b.txt", 403),
+					e.expectAnon("GET", "index.html", 403),
+					e.expectAnon("PUT", "public/new.txt", 403),
 				),
 			},
 			{ // drift: Block Public Access turned back on outside Terraform is lifted again, the record kept
@@ -134,7 +139,7 @@ func TestAccPublicRead(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("s3access_public_read.site", "changed_restrict_public_buckets", "true"),
 					e.expectBPA(bucket, [4]bool{true, true, false, false}),
-					e.expectAnon("GET", bucket, "public/a.txt", 200)),
+					e.expectAnon("GET", "public/a.txt", 200)),
 			},
 			{ // drift: the statement removed outside Terraform is put back
 				PreConfig: func() {
@@ -143,7 +148,7 @@ func TestAccPublicRead(t *testing.T) {
 					}
 				},
 				Config: publicReadConfig(e, bucket, `  prefixes = ["public/"]`),
-				Check:  e.expectAnon("GET", bucket, "public/a.txt", 200),
+				Check:  e.expectAnon("GET", "public/a.txt", 200),
 			},
 			{
 				ResourceName:      "s3access_public_read.site",
