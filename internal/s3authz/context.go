@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3access/terraform-provider-s3access/internal/authz"
@@ -74,11 +76,15 @@ kms:CallerAccount kms:ViaService kms:EncryptionContextKeys kms:GrantOperations k
 // prefix); s3access: keys must be one of the pseudo-keys; other services'
 // keys are accepted as written.
 func validateContextKey(k string) error {
+	return validateContextKeyLower(k, strings.ToLower(k))
+}
+
+// validateContextKeyLower is validateContextKey with the lower-cased key given.
+func validateContextKeyLower(k, lk string) error {
 	svc, name, ok := strings.Cut(k, ":")
 	if !ok || svc == "" || name == "" || strings.ContainsAny(k, " \t\n") {
 		return fmt.Errorf("context key %q: expected service:Key, e.g. aws:SourceIp", k)
 	}
-	lk := strings.ToLower(k)
 	switch strings.ToLower(svc) {
 	case "aws", "s3", "kms":
 		if knownKeys[lk] {
@@ -118,6 +124,28 @@ type requestEnv struct {
 	signed  bool
 	viaVPCE bool
 	version bool
+	// grantKeys are the lower-cased s3:x-amz-grant-* keys of the caller's
+	// context, sorted.
+	grantKeys []string
+}
+
+// timeStrings caches the aws:CurrentTime / aws:EpochTime values of the last
+// second seen (every Evaluate in the same second formats the same strings).
+type timeStrings struct {
+	unix           int64
+	current, epoch string
+}
+
+var lastTime atomic.Pointer[timeStrings]
+
+func timeValues(t time.Time) (current, epoch string) {
+	u := t.Unix()
+	if c := lastTime.Load(); c != nil && c.unix == u {
+		return c.current, c.epoch
+	}
+	c := &timeStrings{unix: u, current: t.Format(time.RFC3339), epoch: strconv.FormatInt(u, 10)}
+	lastTime.Store(c)
+	return c.current, c.epoch
 }
 
 // now is replaceable in tests.
@@ -136,55 +164,65 @@ var now = time.Now
 // s3:signatureversion=AWS4-HMAC-SHA256 and s3:authType=REST-HEADER.
 // aws:SourceIp has no default.
 func buildContext(user map[string][]string, p authz.Principal, bucketOwner string) (*requestEnv, error) {
-	env := &requestEnv{ctx: authz.NewContext(), pseudo: map[string][]string{}}
+	// The request context is an overlay (the time, the caller's keys and
+	// s3:TlsVersion) over a cached base holding the fixed defaults and the
+	// principal-derived keys. Reads see the caller's value of a key when it
+	// set one, else the base's: the same as setting the defaults, then the
+	// caller's keys, then the principal keys the caller did not set.
+	env := &requestEnv{ctx: authz.NewOverlay(baseContext(p, bucketOwner))}
 	c := env.ctx
-	t := now().UTC()
-	c.Set("aws:CurrentTime", t.Format(time.RFC3339))
-	c.Set("aws:EpochTime", strconv.FormatInt(t.Unix(), 10))
-	c.Set("aws:SecureTransport", "true")
-	c.Set("aws:RequestedRegion", "us-east-1")
-	c.Set("aws:ViaAWSService", "false")
-	c.Set("aws:ResourceAccount", bucketOwner)
-	c.Set("s3:ResourceAccount", bucketOwner)
-	if p.Kind != authz.Anonymous {
-		c.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
-		c.Set("s3:authType", "REST-HEADER")
-	}
+	cur, epoch := timeValues(now().UTC())
+	c.Set("aws:CurrentTime", cur)
+	c.Set("aws:EpochTime", epoch)
+	var userPK *authz.Context // the principal-derived keys the caller set
 	keys := make([]string, 0, len(user))
 	for k := range user {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	seen := map[string]string{}
+	var seen map[string]string
+	if len(keys) > 1 {
+		seen = make(map[string]string, len(keys))
+	}
 	for _, k := range keys {
 		vals := user[k]
-		if err := validateContextKey(k); err != nil {
+		lk := strings.ToLower(k)
+		if err := validateContextKeyLower(k, lk); err != nil {
 			return nil, &InputError{Field: "context", Index: -1, Err: err}
 		}
-		lk := strings.ToLower(k)
-		if prev, dup := seen[lk]; dup {
-			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("context keys %q and %q are the same key (key names are case-insensitive)", prev, k)}
+		if seen != nil {
+			if prev, dup := seen[lk]; dup {
+				return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("context keys %q and %q are the same key (key names are case-insensitive)", prev, k)}
+			}
+			seen[lk] = k
 		}
-		seen[lk] = k
 		if canon, ok := pseudoKeys[lk]; ok {
+			if env.pseudo == nil {
+				env.pseudo = map[string][]string{}
+			}
 			env.pseudo[canon] = vals
 			continue
 		}
-		switch {
-		case multiKeys[lk]:
-			c.SetMulti(k, vals...)
-		case len(vals) == 1:
-			c.Set(k, vals[0])
-		case len(vals) == 0:
-			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("context key %q has no value; omit the key when the request does not carry it", k)}
-		default:
-			c.SetMulti(k, vals...)
+		if strings.HasPrefix(lk, "s3:x-amz-grant-") {
+			env.grantKeys = append(env.grantKeys, lk)
 		}
+		if isPrincipalKey(lk) {
+			if userPK == nil {
+				userPK = authz.NewContext()
+			}
+			setUserKey(userPK, k, lk, vals)
+		}
+		if !multiKeys[lk] && len(vals) == 0 {
+			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("context key %q has no value; omit the key when the request does not carry it", k)}
+		}
+		setUserKey(c, k, lk, vals)
 	}
 	// A principal-derived key the caller set must agree with the principal:
 	// a contradicting value would let a Deny scoped on it be bypassed.
-	if err := checkPrincipalKeys(c, p); err != nil {
-		return nil, &InputError{Field: "context", Index: -1, Err: err}
+	if userPK != nil {
+		if err := checkPrincipalKeys(userPK, p); err != nil {
+			return nil, &InputError{Field: "context", Index: -1, Err: err}
+		}
 	}
 	// Requests through a VPC endpoint carry no aws:SourceIp (spec 1.8, 6.8).
 	if _, vpce := c.Get("aws:SourceVpce"); vpce {
@@ -192,8 +230,7 @@ func buildContext(user map[string][]string, p authz.Principal, bucketOwner strin
 			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("aws:SourceIp and aws:SourceVpce together: requests through a VPC endpoint carry no aws:SourceIp (spec 1.8); give the private address as aws:VpcSourceIp")}
 		}
 	}
-	// principal-derived keys, unless the caller set them
-	c.FillPrincipalKeys(p)
+	// principal-derived keys, unless the caller set them: in the base
 	if v, ok := c.Get("aws:SecureTransport"); ok && len(v.Values) == 1 {
 		switch strings.ToLower(v.Values[0]) {
 		case "true":
@@ -221,7 +258,78 @@ func buildContext(user map[string][]string, p authz.Principal, bucketOwner strin
 	if _, ok := c.Get("s3:versionid"); ok {
 		env.version = true
 	}
+	sort.Strings(env.grantKeys)
 	return env, nil
+}
+
+// setUserKey stores one key of the caller's context (lk: lower-cased k).
+func setUserKey(c *authz.Context, k, lk string, vals []string) {
+	switch {
+	case multiKeys[lk]:
+		c.SetMulti(k, vals...)
+	case len(vals) == 1:
+		c.Set(k, vals[0])
+	default:
+		c.SetMulti(k, vals...)
+	}
+}
+
+func isPrincipalKey(lk string) bool {
+	for _, k := range principalKeys {
+		if len(k) == len(lk) && strings.EqualFold(k, lk) {
+			return true
+		}
+	}
+	return false
+}
+
+// baseKey identifies a base context: everything its keys derive from.
+type baseKey struct {
+	p           authz.Principal
+	bucketOwner string
+}
+
+// baseContexts caches base contexts (read-only once stored); it is
+// emptied when it reaches maxBaseContexts entries.
+var (
+	baseMu       sync.Mutex
+	baseContexts = map[baseKey]*authz.Context{}
+)
+
+const maxBaseContexts = 512
+
+// baseContext returns the read-only context of the defaults that do not
+// depend on the caller's context (spec 6.8): aws:SecureTransport=true,
+// aws:RequestedRegion=us-east-1, aws:ViaAWSService=false,
+// aws:ResourceAccount and s3:ResourceAccount (the bucket owner),
+// s3:signatureversion and s3:authType for signed requests, and the
+// principal-derived keys (FillPrincipalKeys).
+func baseContext(p authz.Principal, bucketOwner string) *authz.Context {
+	key := baseKey{p, bucketOwner}
+	baseMu.Lock()
+	c, ok := baseContexts[key]
+	baseMu.Unlock()
+	if ok {
+		return c
+	}
+	c = authz.NewContextSize(16)
+	c.Set("aws:SecureTransport", "true")
+	c.Set("aws:RequestedRegion", "us-east-1")
+	c.Set("aws:ViaAWSService", "false")
+	c.Set("aws:ResourceAccount", bucketOwner)
+	c.Set("s3:ResourceAccount", bucketOwner)
+	if p.Kind != authz.Anonymous {
+		c.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+		c.Set("s3:authType", "REST-HEADER")
+	}
+	c.FillPrincipalKeys(p)
+	baseMu.Lock()
+	if len(baseContexts) >= maxBaseContexts {
+		clear(baseContexts)
+	}
+	baseContexts[key] = c
+	baseMu.Unlock()
+	return c
 }
 
 // single returns the one value of a context key.
@@ -240,13 +348,18 @@ func single(c *authz.Context, key string) (string, bool) {
 // aws:username, aws:userid (where derivable) and aws:PrincipalServiceName.
 // A key the principal does not carry (aws:PrincipalArn of an anonymous
 // caller, aws:username of a role session) must be absent.
+var principalKeys = [...]string{"aws:PrincipalAccount", "aws:PrincipalType", "aws:PrincipalIsAWSService", "aws:PrincipalArn", "aws:username", "aws:userid", "aws:PrincipalServiceName"}
+
 func checkPrincipalKeys(c *authz.Context, p authz.Principal) error {
-	d := authz.NewContext()
-	d.FillPrincipalKeys(p)
-	for _, k := range []string{"aws:PrincipalAccount", "aws:PrincipalType", "aws:PrincipalIsAWSService", "aws:PrincipalArn", "aws:username", "aws:userid", "aws:PrincipalServiceName"} {
+	var d *authz.Context // the derived keys, built when the caller set one
+	for _, k := range principalKeys {
 		got, ok := c.Get(k)
 		if !ok {
 			continue
+		}
+		if d == nil {
+			d = authz.NewContext()
+			d.FillPrincipalKeys(p)
 		}
 		want, derived := d.Get(k)
 		bad := func(why string) error {

@@ -3,9 +3,9 @@ package s3authz
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/s3access/terraform-provider-s3access/internal/authz"
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
@@ -31,7 +31,22 @@ type Fix struct {
 	Text           string
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+// accountRE: a 12-digit account id (^[0-9]{12}$).
+var accountRE = accountMatcher{}
+
+type accountMatcher struct{}
+
+func (accountMatcher) MatchString(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // inputs is the validated, parsed request.
 type inputs struct {
@@ -59,6 +74,33 @@ type inputs struct {
 	bucketPub   s3model.PublicityResult
 	reqACL      string   // canned ACL header
 	reqGrants   []string // grant header values
+	// evaluated holds the authz results of this request, returned to
+	// resultPool once the Result is built (nothing in a Result aliases them).
+	evaluated []*authz.Result
+	evalBuf   [4]*authz.Result
+}
+
+// resultPool recycles authz.Result buffers (their trace, layer and
+// missing-key slices) between Evaluate calls.
+var resultPool = sync.Pool{New: func() any { return new(authz.Result) }}
+
+// evaluate runs the authz engine into a pooled result owned by in.
+func (in *inputs) evaluate(ai *authz.Input) *authz.Result {
+	res := authz.EvaluateInto(ai, resultPool.Get().(*authz.Result))
+	if in.evaluated == nil {
+		in.evaluated = in.evalBuf[:0]
+	}
+	in.evaluated = append(in.evaluated, res)
+	return res
+}
+
+// release returns the authz results to the pool; in must not be used after.
+func (in *inputs) release() {
+	for i, r := range in.evaluated {
+		resultPool.Put(r)
+		in.evaluated[i] = nil
+	}
+	in.evaluated = nil
 }
 
 // stage is the outcome of one evaluation step.
@@ -92,7 +134,9 @@ func Evaluate(req *Request) (*Result, error) {
 		return nil, err
 	}
 	st := in.decide()
-	return in.result(st), nil
+	r := in.result(st)
+	in.release()
+	return r, nil
 }
 
 func parsePolicy(doc string, kind policy.Kind, field string, idx int) (*policy.Policy, error) {
@@ -118,7 +162,7 @@ func toBPA(b *BPA, def bool) s3model.BPASettings {
 }
 
 func prepare(req *Request) (*inputs, error) {
-	in := &inputs{req: req, mgmt: map[string]bool{}}
+	in := &inputs{req: req}
 	p, err := ParsePrincipal(req.Principal)
 	if err != nil {
 		return nil, err
@@ -150,6 +194,9 @@ func prepare(req *Request) (*inputs, error) {
 	for _, a := range in.env.pseudo[KeyManagementAccount] {
 		if !accountRE.MatchString(a) {
 			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("%s: %q is not a 12-digit account id", KeyManagementAccount, a)}
+		}
+		if in.mgmt == nil {
+			in.mgmt = map[string]bool{}
 		}
 		in.mgmt[a] = true
 	}
@@ -232,11 +279,9 @@ func prepare(req *Request) (*inputs, error) {
 	if v, ok := single(ctx, "s3:x-amz-acl"); ok {
 		in.reqACL = v
 	}
-	for _, k := range ctx.Keys() {
-		if strings.HasPrefix(strings.ToLower(k), "s3:x-amz-grant-") {
-			v, _ := ctx.Get(k)
-			in.reqGrants = append(in.reqGrants, v.Values...)
-		}
+	for _, k := range in.env.grantKeys { // sorted, as ctx.Keys()
+		v, _ := ctx.Get(k)
+		in.reqGrants = append(in.reqGrants, v.Values...)
 	}
 	// encryption
 	sse := ""
@@ -564,7 +609,7 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 				ignored = ign
 				if len(grants) == 0 {
 					ai.Resource = denyOnly(bucketPolicy)
-					res := authz.Evaluate(ai)
+					res := in.evaluate(ai)
 					st.res = res
 					if res.Decision == authz.ExplicitDeny {
 						st.decision, st.layer, st.reason = res.Decision, res.Layer, res.Reason
@@ -593,7 +638,7 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 			}
 		}
 	}
-	res := authz.Evaluate(ai)
+	res := in.evaluate(ai)
 	st.res = res
 	st.decision, st.layer, st.reason = res.Decision, res.Layer, res.Reason
 	if res.Decision == authz.ExplicitDeny {

@@ -243,3 +243,66 @@ func excerpt(s string, i int) string {
 	}
 	return strings.ToValidUTF8(s[lo:hi], "?")
 }
+
+// TestGoldenConcurrent: Evaluate shares pooled engine buffers and cached base
+// contexts between calls; concurrent calls give the same output as one at a
+// time (run with -race).
+func TestGoldenConcurrent(t *testing.T) {
+	saved := now
+	now = func() time.Time { return goldenTime }
+	defer func() { now = saved }()
+	cases := goldenCases(t)
+	if testing.Short() {
+		cases = cases[:300]
+	}
+	want := make([]string, len(cases))
+	for i, c := range cases {
+		res, err := Evaluate(c.req)
+		want[i] = encodeRecord(t, goldenRecord{ID: c.id, Result: res, Error: errText(err)})
+	}
+	const workers = 4
+	errs := make(chan string, workers)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			bad := ""
+			for i := len(cases) - 1 - w; i >= 0; i -= 1 + w%2 {
+				res, err := Evaluate(cases[i].req)
+				if got := encodeRecord(t, goldenRecord{ID: cases[i].id, Result: res, Error: errText(err)}); got != want[i] && bad == "" {
+					bad = cases[i].id + ": concurrent output differs"
+				}
+			}
+			errs <- bad
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// TestLayerSlots: the fixed slots result() fills match layerOrder (the
+// order of Result.Layers, ARCHITECTURE section 2).
+func TestLayerSlots(t *testing.T) {
+	for _, c := range []struct {
+		slot int
+		want string
+	}{{slotACL, "acl"}, {slotBPA, "block_public_access"}, {slotOwnership, "object_ownership"}, {slotKMS, "kms"}} {
+		if got := string(layerOrder[c.slot]); got != c.want {
+			t.Errorf("slot %d is %s, want %s", c.slot, got, c.want)
+		}
+		if layerSlot(c.want) != c.slot {
+			t.Errorf("layerSlot(%s) = %d, want %d", c.want, layerSlot(c.want), c.slot)
+		}
+	}
+	if layerSlot("root") != -1 || layerSlot("none") != -1 {
+		t.Error("root/none have no slot")
+	}
+}

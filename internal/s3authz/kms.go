@@ -99,7 +99,7 @@ func (in *inputs) evalKMS(ok *stage) *stage {
 					ai.RCPExempt, ai.RCPExemptReason = true, "the key owner is the organization's management account"
 				}
 			}
-			res := authz.Evaluate(ai)
+			res := in.evaluate(ai)
 			results = append(results, res)
 			st := &stage{res: ok.res, kms: results, need: a, resource: t.keyARN, ownVerd: ok.ownVerd, ownNote: ok.ownNote}
 			if kp == nil {
