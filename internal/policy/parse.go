@@ -232,7 +232,7 @@ func parseStatement(n *node, idx int, kind Kind) (Statement, []*Error, error) {
 		if err != nil {
 			return fail(err.elem, "%s", err.msg)
 		}
-		if kind == KindRCP && !(ps.Wildcard && len(ps.AWS)+len(ps.Service)+len(ps.Federated)+len(ps.CanonicalUser) == 0) {
+		if kind == KindRCP && (!ps.Wildcard || len(ps.AWS)+len(ps.Service)+len(ps.Federated)+len(ps.CanonicalUser) > 0) {
 			return fail("Principal", "must be \"*\" in a resource control policy")
 		}
 		st.Principal = ps
@@ -439,7 +439,7 @@ func isDNSName(s string, minDots int) bool {
 		}
 		for i := 0; i < len(l); i++ {
 			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
 				return false
 			}
 		}

@@ -136,7 +136,7 @@ func ParseAWSPrincipal(s string) (PrincipalRef, error) {
 			if err != nil {
 				return ref, fmt.Errorf("principal %q: %v", s, err)
 			}
-			if !isIAMName(n, 64) {
+			if !isIAMName(n) {
 				return ref, fmt.Errorf("principal %q: invalid user name %q", s, n)
 			}
 			ref.Path, ref.Name = p, n
@@ -147,7 +147,7 @@ func ParseAWSPrincipal(s string) (PrincipalRef, error) {
 			if err != nil {
 				return ref, fmt.Errorf("principal %q: %v", s, err)
 			}
-			if !isIAMName(n, 64) {
+			if !isIAMName(n) {
 				return ref, fmt.Errorf("principal %q: invalid role name %q", s, n)
 			}
 			ref.Path, ref.Name = p, n
@@ -161,10 +161,10 @@ func ParseAWSPrincipal(s string) (PrincipalRef, error) {
 			if len(parts) != 2 {
 				return ref, fmt.Errorf("principal %q: assumed-role ARN must be assumed-role/ROLE/SESSION", s)
 			}
-			if !isIAMName(parts[0], 64) {
+			if !isIAMName(parts[0]) {
 				return ref, fmt.Errorf("principal %q: invalid role name %q", s, parts[0])
 			}
-			if !isIAMName(parts[1], 64) || len(parts[1]) < 2 {
+			if !isIAMName(parts[1]) || len(parts[1]) < 2 {
 				return ref, fmt.Errorf("principal %q: invalid session name %q", s, parts[1])
 			}
 			ref.Kind = RefAssumedRole
@@ -172,7 +172,7 @@ func ParseAWSPrincipal(s string) (PrincipalRef, error) {
 			return ref, nil
 		case strings.HasPrefix(res, "federated-user/"):
 			n := res[len("federated-user/"):]
-			if !isIAMName(n, 64) || len(n) < 2 {
+			if !isIAMName(n) || len(n) < 2 {
 				return ref, fmt.Errorf("principal %q: invalid federated user name %q", s, n)
 			}
 			ref.Kind = RefFederatedUser
@@ -207,9 +207,12 @@ func splitPathName(rest string) (path, name string, err error) {
 	return path, name, nil
 }
 
-// isIAMName reports whether n is 1..max characters of [A-Za-z0-9+=,.@_-].
-func isIAMName(n string, max int) bool {
-	if len(n) == 0 || len(n) > max {
+// maxIAMNameLen is the longest IAM user, role or session name.
+const maxIAMNameLen = 64
+
+// isIAMName reports whether n is 1..maxIAMNameLen characters of [A-Za-z0-9+=,.@_-].
+func isIAMName(n string) bool {
+	if len(n) == 0 || len(n) > maxIAMNameLen {
 		return false
 	}
 	for i := 0; i < len(n); i++ {

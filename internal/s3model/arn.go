@@ -85,7 +85,10 @@ func ResourceARN(action Action, partition, bucket string, key *string) (string, 
 	name := action.FullName()
 	p, err := partitionOrDefault(partition)
 	if err != nil {
-		err.(*ResourceError).Action = name
+		var re *ResourceError
+		if errors.As(err, &re) {
+			re.Action = name
+		}
 		return "", err
 	}
 	if action.Service != "s3" || action.Name == "" {
@@ -157,7 +160,7 @@ func ValidateBucketName(name string) error {
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '.' && c != '-' {
 			return bad(fmt.Sprintf("character %q at %d is not allowed (lower-case letters, digits, '.' and '-' only)", c, i))
 		}
 	}
