@@ -21,7 +21,7 @@ func TestValidateBucketStatement(t *testing.T) {
 		{"Sid in the statement equal to sid", "ReadApp", `{"Sid":"ReadApp","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bkt"]}`, false, "", ""},
 		{"Sid in the statement differs", "ReadApp", `{"Sid":"Other","Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt"}`, false, "statement", "differs from sid"},
 		{"invalid JSON", "A", `{"Effect":"Allow",`, false, "statement", "does not parse"},
-		{"unknown element names the element", "A", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Conditon":{}}`, true, "statement", "Conditon"},
+		{"unknown element names the element", "A", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Conditon":{}}`, true, "statement", "Conditon"}, //nolint:misspell // the misspelt element is the input under test
 		{"missing Principal in a bucket policy", "A", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`, false, "statement", "Principal"},
 		{"empty sid", "", `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`, false, "sid", "Sid is required"},
 		{"resource in another bucket", "A", `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}`, false, "statement", "outside bucket bkt"},

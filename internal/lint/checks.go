@@ -63,7 +63,9 @@ type expanded struct {
 	actions []s3model.Action
 }
 
-func elemName(base string, st *policy.Statement, list []string, i int) string {
+// elemName names element i of list: the base name alone when the list has one
+// element, base[i] otherwise.
+func elemName(base string, list []string, i int) string {
 	if len(list) == 1 {
 		return base
 	}
@@ -73,7 +75,7 @@ func elemName(base string, st *policy.Statement, list []string, i int) string {
 func expandActions(st *policy.Statement) []expanded {
 	var out []expanded
 	for i, a := range st.Action {
-		e := expanded{elem: elemName("Action", st, st.Action, i), pattern: a}
+		e := expanded{elem: elemName("Action", st.Action, i), pattern: a}
 		if a != "*" {
 			e.service = strings.ToLower(strings.SplitN(a, ":", 2)[0])
 		}
@@ -205,7 +207,7 @@ func (l *linter) checkResources(p *policy.Policy, st *policy.Statement) {
 		list, base = st.NotResource, "NotResource"
 	}
 	for i, r := range list {
-		elem := elemName(base, st, list, i)
+		elem := elemName(base, list, i)
 		if strings.Contains(r, "${") && !p.VariablesEnabled() {
 			l.add(st, CodeVariableNotSubstituted, SeverityError, elem,
 				fmt.Sprintf("%q uses a policy variable, but variables are substituted only under Version 2012-10-17; here it is matched literally.", r),

@@ -21,7 +21,7 @@ func (l *linter) lenientParse(doc string, perr error) *policy.Policy {
 	before := len(l.findings)
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(doc), &top); err != nil || top == nil {
-		l.parseError(pe, "")
+		l.parseError(pe)
 		return nil
 	}
 	p := &policy.Policy{Kind: l.kind}
@@ -33,7 +33,7 @@ func (l *linter) lenientParse(doc string, perr error) *policy.Policy {
 	}
 	if pe.Statement < 0 {
 		// Document-level problem (size, Version, unknown top-level key, ...).
-		l.parseError(pe, "")
+		l.parseError(pe)
 	}
 	raw, ok := top["Statement"]
 	if !ok {
@@ -53,7 +53,7 @@ func (l *linter) lenientParse(doc string, perr error) *policy.Policy {
 		sid := rawSid(r)
 		if sid != "" {
 			if j, dup := sids[sid]; dup {
-				l.addAt(i, sid, CodeDuplicateSid, SeverityError, "Sid",
+				l.errorAt(i, sid, CodeDuplicateSid, "Sid",
 					fmt.Sprintf("Sid %q is also used by statement %d; AWS rejects a policy with duplicate Sids.", sid, j),
 					fmt.Sprintf("Rename one of them, e.g. %q.", sid+itoa(i)))
 			} else {
@@ -67,7 +67,7 @@ func (l *linter) lenientParse(doc string, perr error) *policy.Policy {
 	}
 	if len(l.findings) == before {
 		// Fail closed: the parser said no; say so even if no check above could locate it.
-		l.parseError(pe, "")
+		l.parseError(pe)
 	}
 	return p
 }
@@ -100,36 +100,36 @@ func (l *linter) parseStatementLenient(r json.RawMessage, i int, sid string) (po
 	elem := pe.Element
 	switch {
 	case (elem == "Principal" || elem == "NotPrincipal") && strings.Contains(pe.Message, "not allowed in a"):
-		l.addAt(i, sid, CodePrincipalNotAllowed, SeverityError, elem,
+		l.errorAt(i, sid, CodePrincipalNotAllowed, elem,
 			fmt.Sprintf("A %s policy has no %s element: it applies to the principal it is attached to.", kindName(l.kind), elem),
 			fmt.Sprintf("Remove %s; to grant another principal, use a resource-based policy (bucket policy, key policy) instead.", elem))
-		return l.retryWithout(r, i, sid, elem, nil)
+		return l.retryWithout(r, i, sid, nil)
 	case l.kind == policy.KindRCP && (elem == "Principal" || elem == "NotPrincipal"):
-		l.addAt(i, sid, CodePrincipalNotAllowed, SeverityError, elem,
+		l.errorAt(i, sid, CodePrincipalNotAllowed, elem,
 			"A resource control policy statement must use Principal \"*\" (limit principals with conditions such as aws:PrincipalOrgID).",
 			"Write \"Principal\": \"*\" and move the principal restriction into a Condition.")
-		return l.retryWithout(r, i, sid, elem, "*")
+		return l.retryWithout(r, i, sid, "*")
 	case elem == "Principal" && strings.HasPrefix(pe.Message, "missing"):
-		l.addAt(i, sid, CodeMissingPrincipal, SeverityError, elem, pe.Message+".",
+		l.errorAt(i, sid, CodeMissingPrincipal, elem, pe.Message+".",
 			"Add a Principal naming who is granted or denied, e.g. {\"AWS\": \"arn:aws:iam::111122223333:role/app\"}.")
 	case strings.HasPrefix(elem, "Resource") || strings.HasPrefix(elem, "NotResource"):
-		l.addAt(i, sid, CodeInvalidARN, SeverityError, elem, pe.Message+".",
+		l.errorAt(i, sid, CodeInvalidARN, elem, pe.Message+".",
 			"Use \"*\" or a full ARN; for S3: arn:aws:s3:::BUCKET for the bucket, arn:aws:s3:::BUCKET/* for its objects.")
 	case strings.HasPrefix(elem, "Principal") || strings.HasPrefix(elem, "NotPrincipal"):
-		l.addAt(i, sid, CodeInvalidPrincipal, SeverityError, elem, pe.Message+".",
+		l.errorAt(i, sid, CodeInvalidPrincipal, elem, pe.Message+".",
 			"Use \"*\", a 12-digit account id, an IAM user/role ARN, an assumed-role session ARN or a service name; partial wildcards are not allowed (restrict with a Condition such as aws:PrincipalArn instead).")
 	case strings.HasPrefix(elem, "Condition"):
-		l.addAt(i, sid, CodeInvalidCondition, SeverityError, elem, pe.Message+".",
+		l.errorAt(i, sid, CodeInvalidCondition, elem, pe.Message+".",
 			"Use a documented operator (StringEquals, StringLike, IpAddress, DateGreaterThan, Bool, Null, ...) and a value of its type.")
 	default:
-		l.parseError(pe, "")
+		l.parseError(pe)
 	}
 	return policy.Statement{}, false
 }
 
 // retryWithout re-parses a statement with a principal element removed
 // (replacement nil) or replaced.
-func (l *linter) retryWithout(r json.RawMessage, i int, sid, elem string, replacement any) (policy.Statement, bool) {
+func (l *linter) retryWithout(r json.RawMessage, i int, sid string, replacement any) (policy.Statement, bool) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(r, &m) != nil {
 		return policy.Statement{}, false
@@ -148,7 +148,7 @@ func (l *linter) retryWithout(r json.RawMessage, i int, sid, elem string, replac
 	if err != nil {
 		var pe *policy.Error
 		if errors.As(err, &pe) {
-			l.parseError(&policy.Error{Statement: i, Sid: sid, Element: pe.Element, Message: pe.Message}, "")
+			l.parseError(&policy.Error{Statement: i, Sid: sid, Element: pe.Element, Message: pe.Message})
 		}
 		return policy.Statement{}, false
 	}
@@ -156,11 +156,10 @@ func (l *linter) retryWithout(r json.RawMessage, i int, sid, elem string, replac
 	return st, true
 }
 
-func (l *linter) parseError(pe *policy.Error, fix string) {
-	if fix == "" {
-		fix = "Correct the element named in the message; the policy is rejected by AWS as written."
-	}
-	l.addAt(pe.Statement, pe.Sid, CodeInvalidPolicy, SeverityError, pe.Element, pe.Message+".", fix)
+// parseError reports a statement AWS would reject as an invalid_policy error.
+func (l *linter) parseError(pe *policy.Error) {
+	l.errorAt(pe.Statement, pe.Sid, CodeInvalidPolicy, pe.Element, pe.Message+".",
+		"Correct the element named in the message; the policy is rejected by AWS as written.")
 }
 
 func kindName(k policy.Kind) string {

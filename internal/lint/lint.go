@@ -167,8 +167,9 @@ func (l *linter) add(st *policy.Statement, code string, sev Severity, elem, msg,
 	l.findings = append(l.findings, f)
 }
 
-func (l *linter) addAt(idx int, sid, code string, sev Severity, elem, msg, fix string) {
-	l.findings = append(l.findings, Finding{Code: code, Severity: sev, StatementIndex: idx, Sid: sid, Element: elem, Message: msg, Fix: fix})
+// errorAt adds an error finding for statement idx (which may not have parsed).
+func (l *linter) errorAt(idx int, sid, code, elem, msg, fix string) {
+	l.findings = append(l.findings, Finding{Code: code, Severity: SeverityError, StatementIndex: idx, Sid: sid, Element: elem, Message: msg, Fix: fix})
 }
 
 func (l *linter) result(p *policy.Policy) *Result {

@@ -121,15 +121,6 @@ func getReq(action, key string) *s3authz.Request {
 	return r
 }
 
-func detail(res *s3authz.Result, layer string) string {
-	for _, l := range res.Layers {
-		if l.Layer == layer {
-			return l.Result + " | " + l.Detail
-		}
-	}
-	return ""
-}
-
 // TestCheckLive: decisions from live layers (spec section 7 cases named),
 // each asserting where the deciding input came from.
 func TestCheckLive(t *testing.T) {

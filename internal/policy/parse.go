@@ -473,8 +473,7 @@ func checkFederated(s string) string {
 			return fmt.Sprintf("malformed federated provider ARN %q: %v", s, err)
 		}
 		if !isPartition(a.Partition) || a.Service != "iam" || a.Region != "" || !isAccountID(a.AccountID) ||
-			!(strings.HasPrefix(a.Resource, "saml-provider/") && len(a.Resource) > len("saml-provider/") ||
-				strings.HasPrefix(a.Resource, "oidc-provider/") && len(a.Resource) > len("oidc-provider/")) {
+			!hasNamedPrefix(a.Resource, "saml-provider/") && !hasNamedPrefix(a.Resource, "oidc-provider/") {
 			return fmt.Sprintf("federated provider ARN must be arn:PARTITION:iam::ACCOUNT:saml-provider/NAME or oidc-provider/URL, got %q", s)
 		}
 		return ""
@@ -491,7 +490,7 @@ func isCanonicalUser(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+		if !isDigit(c) && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
 			return false
 		}
 	}
@@ -515,13 +514,13 @@ func parseActions(n *node, elem string) ([]string, *elemErr) {
 		}
 		for j := 0; j < c; j++ {
 			ch := s[j]
-			if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
+			if !isAlnum(ch) && ch != '-' {
 				return nil, eErr(names[i], "invalid service prefix in action %q (wildcards are not allowed in the service prefix)", s)
 			}
 		}
 		for j := c + 1; j < len(s); j++ {
 			ch := s[j]
-			if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '*' || ch == '?') {
+			if !isAlnum(ch) && strings.IndexByte("-_*?", ch) < 0 {
 				return nil, eErr(names[i], "invalid character %q in action %q", ch, s)
 			}
 		}
@@ -834,3 +833,13 @@ func ParseIPValue(s string) (netip.Prefix, error) {
 	}
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
+
+// hasNamedPrefix reports whether s is prefix followed by at least one character.
+func hasNamedPrefix(s, prefix string) bool {
+	return len(s) > len(prefix) && strings.HasPrefix(s, prefix)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isAlnum reports whether c is an ASCII letter or digit.
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) }

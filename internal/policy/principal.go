@@ -263,7 +263,7 @@ func isUniqueID(s string) bool {
 	}
 	for i := 4; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		if (c < 'A' || c > 'Z') && !isDigit(c) {
 			return false
 		}
 	}
@@ -285,7 +285,7 @@ func isPartition(p string) bool {
 		}
 		for i := 0; i < len(seg); i++ {
 			c := seg[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			if (c < 'a' || c > 'z') && !isDigit(c) {
 				return false
 			}
 		}
