@@ -9,7 +9,8 @@ import (
 	"testing"
 )
 
-// The scenario corpus of internal/s3authz (spec section 7) through the command:
+// The scenario corpus of internal/s3authz (spec section 7, and the red-team
+// regressions R01...) through the command:
 // every case gets the corpus's decision and deciding layer (or an error on the
 // argument the corpus names), and the exit status matches the decision.
 func TestCorpus(t *testing.T) {
@@ -30,6 +31,8 @@ func TestCorpus(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no corpus files")
 	}
+	// regressions.json: the red-team findings (R01...), same format.
+	files = append(files, filepath.Join(dir, "regressions.json"))
 	n := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -19,8 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// The scenario corpus of internal/s3authz (spec section 7, T01-T157) run
-// through the s3access_check data source, one Terraform configuration per
+// The scenario corpus of internal/s3authz (spec section 7, T01-T157, and the
+// red-team regressions R01...) run through the s3access_check data source, one Terraform configuration per
 // corpus file, and through cmd/s3access: both must give the corpus's decision
 // and deciding layer, and the same explanation, suggestions and trace.
 
@@ -38,7 +38,8 @@ type corpusCase struct {
 	} `json:"expect"`
 }
 
-// loadCorpus returns the corpus files' cases without the engine's skip list.
+// loadCorpus returns the corpus files' cases (regressions.json included) by
+// file, without the engine's skip list.
 func loadCorpus(t *testing.T) map[string][]corpusCase {
 	t.Helper()
 	var skips []struct{ ID string }
@@ -57,6 +58,8 @@ func loadCorpus(t *testing.T) map[string][]corpusCase {
 	if len(files) == 0 {
 		t.Fatalf("no corpus files in %s", corpusDir)
 	}
+	// regressions.json: the red-team findings (R01...), same format; one more batch.
+	files = append(files, filepath.Join(corpusDir, "regressions.json"))
 	out := map[string][]corpusCase{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
