@@ -656,7 +656,24 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 		st.reason = "explicit deny: the request writes a public ACL and BlockPublicAcls is on (" + st.bpaHit + ")"
 		return st
 	}
-	if in.bpa.BlockPublicPolicy && strings.EqualFold(n.Action, "s3:PutBucketPolicy") {
+	if res.Decision == authz.Allowed && in.aclBodyUnknown(n.Action) {
+		// The ACL travels in the request body, which is not an input: whether S3
+		// accepts it depends on it (BlockPublicAcls, ACLs disabled), so do not guess.
+		st.decision = authz.Unknown
+		st.layer = authz.LayerBPA
+		why := "BlockPublicAcls is on (" + in.bpaLevel("block_public_acls") + ") and S3 rejects the request if the ACL is public"
+		if !s3model.ACLsEnabled(in.own) {
+			st.layer, st.ownVerd = authz.LayerOwnership, authz.VerdictUnknown
+			why = "Object Ownership is BucketOwnerEnforced and S3 rejects any ACL but bucket-owner-full-control (400 AccessControlListNotSupported)"
+		}
+		st.reason = "unknown: " + n.Action + " carries no ACL header, so the ACL is in the request body; " + why + "; give the ACL as context s3:x-amz-acl (canned) or s3:x-amz-grant-* (grant headers)"
+		st.missing = []string{"context.s3:x-amz-acl"}
+		if st.ownVerd == authz.VerdictUnknown {
+			st.ownNote = st.reason
+		}
+		return st
+	}
+	if in.bpa.BlockPublicPolicy && strings.EqualFold(n.Action, "s3:PutBucketPolicy") && res.Decision == authz.Allowed {
 		docs := in.env.pseudo[KeyNewBucketPolicy]
 		if len(docs) != 1 {
 			st.decision, st.layer = authz.Unknown, authz.LayerBPA
@@ -791,4 +808,19 @@ func checkKey(plan *opPlan, bucket string, key *string) error {
 		}
 	}
 	return nil
+}
+
+// aclBodyUnknown reports an ACL write (PutBucketAcl, PutObjectAcl,
+// PutObjectVersionAcl) without ACL headers while the ACL's content decides
+// whether S3 accepts it.
+func (in *inputs) aclBodyUnknown(action string) bool {
+	switch strings.ToLower(action) {
+	case "s3:putbucketacl", "s3:putobjectacl", "s3:putobjectversionacl":
+	default:
+		return false
+	}
+	if in.reqACL != "" || len(in.reqGrants) > 0 {
+		return false
+	}
+	return in.bpa.BlockPublicAcls || !s3model.ACLsEnabled(in.own)
 }

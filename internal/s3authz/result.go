@@ -96,6 +96,9 @@ func (in *inputs) result(st *stage) *Result {
 	}
 	if st.layer == authz.LayerBPA {
 		bpaV.Result, bpaV.Detail = string(authz.VerdictDeny), st.reason
+		if st.decision == authz.Unknown {
+			bpaV.Result = string(authz.VerdictUnknown)
+		}
 	}
 	verd[slotBPA], have[slotBPA] = bpaV, true
 	ownV := LayerResult{Layer: string(authz.LayerOwnership), Result: string(st.ownVerd), Detail: st.ownNote}
