@@ -137,11 +137,17 @@ func TestMigrationEquivalentInEngine(t *testing.T) {
 				k := "obj"
 				key = &k
 			}
+			// An ACL write must say which ACL it writes (the body is not an input):
+			// bucket-owner-full-control is the one ACL accepted with ACLs disabled too.
+			var reqCtx map[string][]string
+			if a == "s3:PutBucketAcl" {
+				reqCtx = map[string][]string{"s3:x-amz-acl": {"bucket-owner-full-control"}}
+			}
 			req := func(ownership string, acl *s3authz.ACL, pol *string) bool {
 				res, err := s3authz.Evaluate(&s3authz.Request{
 					Principal: "arn:aws:iam::" + other + ":role/writer", Action: a, Bucket: "bkt", Key: key,
 					IdentityPolicies: []string{identity}, BucketAccountID: "123456789012",
-					ObjectOwnership: ownership, BucketACL: acl, BucketPolicy: pol,
+					ObjectOwnership: ownership, BucketACL: acl, BucketPolicy: pol, Context: reqCtx,
 				})
 				if err != nil {
 					t.Fatalf("%s %s: %v", perm, a, err)
