@@ -27,9 +27,10 @@ import (
 // appended, shuffled or edited) is therefore still evaluated exactly as the
 // reference implementation would.
 
-// sameStr reports whether a and b are equal, cheaply when they share memory.
+// sameStr reports whether a and b are equal. Plain == suffices: Go's string
+// comparison already returns early when both share the same data pointer.
 func sameStr(a, b string) bool {
-	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+	return a == b
 }
 
 type cPolicy struct {
@@ -142,6 +143,10 @@ type reqAction struct {
 // full returns the lower-cased action ("" when it has no ':').
 func (ra *reqAction) full() string {
 	if ra.n > 0 {
+		// Safe: lower[:n] is written once by init, before any call of full,
+		// and never again while ra is in use; the string is only compared
+		// (never stored) during the evaluation that owns ra, so it neither
+		// outlives the array nor observes a mutation.
 		return unsafe.String(&ra.lower[0], ra.n)
 	}
 	return ra.long
@@ -342,6 +347,8 @@ func matchResourceList(pats []string, cs []cResource, resource string, vars bool
 				ok = glob(r, resource, false, nil)
 			default:
 				if b, simple := expandSimple(ra.buf[:0], r, ctx); simple {
+					// Safe: glob only reads the pattern and does not keep it;
+					// b is not modified until glob has returned.
 					ok = glob(unsafe.String(unsafe.SliceData(b), len(b)), resource, false, nil)
 					break
 				}
@@ -583,6 +590,9 @@ type compiledEntry struct {
 var compiledSlots [1024]atomic.Pointer[compiledEntry]
 
 func compiledSlot(p *policy.Policy) *atomic.Pointer[compiledEntry] {
+	// Safe: the address is only hashed to pick a slot, never converted back
+	// to a pointer; a slot hit is confirmed by comparing e.p == p, so a
+	// collision costs a recompile, never a wrong policy.
 	h := uintptr(unsafe.Pointer(p))
 	h ^= h >> 13
 	return &compiledSlots[(h>>4)%uintptr(len(compiledSlots))]
@@ -602,8 +612,8 @@ func compiledFor(p *policy.Policy) *cPolicy {
 
 func compiledFromMap(p *policy.Policy) *cPolicy {
 	if v, ok := compiledCache.Load(p); ok {
-		cp := v.(*cPolicy)
-		if len(cp.stmts) == len(p.Statements) && cp.vars == p.VariablesEnabled() {
+		// Only *cPolicy values are stored; anything else is recompiled.
+		if cp, isCP := v.(*cPolicy); isCP && len(cp.stmts) == len(p.Statements) && cp.vars == p.VariablesEnabled() {
 			return cp
 		}
 	}

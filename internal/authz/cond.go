@@ -218,7 +218,10 @@ const maxReasonCache = 1 << 16
 func cachedReason(c *policy.Condition, k uint8) string {
 	key := reasonKey{c, k}
 	if v, ok := reasonCache.Load(key); ok {
-		return v.(string)
+		// Only strings are stored; anything else is rebuilt below.
+		if r, isStr := v.(string); isStr {
+			return r
+		}
 	}
 	n := condName(c)
 	var r string

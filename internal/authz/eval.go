@@ -78,9 +78,10 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 		tr.PolicyIndex = policyIndex
 		tr.SubIndex = sub
 		if tr.Matched {
-			if st.Effect == policy.Deny {
+			switch st.Effect {
+			case policy.Deny:
 				pe.Deny = true
-			} else if st.Effect == policy.Allow {
+			case policy.Allow:
 				pe.Allow = true
 				pe.AllowClass = better(pe.AllowClass, tr.PrincipalClass)
 			}
@@ -183,7 +184,7 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 	}
 
 	effectOK := st.Effect == policy.Allow || st.Effect == policy.Deny
-	if !(tr.ActionMatched && tr.ResourceMatched && tr.PrincipalMatched && effectOK) {
+	if !tr.ActionMatched || !tr.ResourceMatched || !tr.PrincipalMatched || !effectOK {
 		tr.Conditions = CondFalse
 		switch {
 		case !effectOK:
@@ -273,8 +274,10 @@ type parsedRef struct {
 
 func parseRef(s string) (policy.PrincipalRef, bool) {
 	if v, ok := refCache.Load(s); ok {
-		pr := v.(parsedRef)
-		return pr.ref, pr.ok
+		// Only parsedRef values are stored; anything else is parsed again.
+		if pr, isRef := v.(parsedRef); isRef {
+			return pr.ref, pr.ok
+		}
 	}
 	ref, err := policy.ParseAWSPrincipal(s)
 	pr := parsedRef{ref: ref, ok: err == nil}

@@ -24,7 +24,10 @@ func addStatement(t *testing.T, doc *string, stmt string) *string {
 		list = []any{p["Statement"]}
 	}
 	p["Statement"] = append(list, s)
-	b, _ := json.Marshal(p)
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := string(b)
 	return &out
 }
@@ -35,9 +38,19 @@ func removeStatement(t *testing.T, doc string, idx int) string {
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		t.Fatal(err)
 	}
-	list := p["Statement"].([]any)
+	list, ok := p["Statement"].([]any)
+	if !ok {
+		// A single statement may be written as an object (spec 6.1).
+		list = []any{p["Statement"]}
+	}
+	if idx < 0 || idx >= len(list) {
+		t.Fatalf("remove statement %d: the policy has %d statements", idx, len(list))
+	}
 	p["Statement"] = append(list[:idx:idx], list[idx+1:]...)
-	b, _ := json.Marshal(p)
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return string(b)
 }
 

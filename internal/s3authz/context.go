@@ -71,15 +71,10 @@ kms:CallerAccount kms:ViaService kms:EncryptionContextKeys kms:GrantOperations k
 	}
 }
 
-// validateContextKey checks one key of the context argument: service:Name
-// form; aws:, s3: and kms: keys must be known (or a known tag/context
-// prefix); s3access: keys must be one of the pseudo-keys; other services'
-// keys are accepted as written.
-func validateContextKey(k string) error {
-	return validateContextKeyLower(k, strings.ToLower(k))
-}
-
-// validateContextKeyLower is validateContextKey with the lower-cased key given.
+// validateContextKeyLower checks one key k of the context argument, given
+// with its lower-cased form lk: service:Name form; aws:, s3: and kms: keys
+// must be known (or a known tag/context prefix); s3access: keys must be one
+// of the pseudo-keys; other services' keys are accepted as written.
 func validateContextKeyLower(k, lk string) error {
 	svc, name, ok := strings.Cut(k, ":")
 	if !ok || svc == "" || name == "" || strings.ContainsAny(k, " \t\n") {

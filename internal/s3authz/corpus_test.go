@@ -213,7 +213,6 @@ func TestCorpus(t *testing.T) {
 		t.Logf("skipped %s: %s", id, skip[id])
 	}
 	for _, c := range cases {
-		c := c
 		t.Run(c.ID, func(t *testing.T) {
 			if r, ok := skip[c.ID]; ok {
 				t.Skip(r)

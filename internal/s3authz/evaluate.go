@@ -86,7 +86,12 @@ var resultPool = sync.Pool{New: func() any { return new(authz.Result) }}
 
 // evaluate runs the authz engine into a pooled result owned by in.
 func (in *inputs) evaluate(ai *authz.Input) *authz.Result {
-	res := authz.EvaluateInto(ai, resultPool.Get().(*authz.Result))
+	buf, ok := resultPool.Get().(*authz.Result)
+	if !ok {
+		// The pool holds only *authz.Result; never reuse anything else.
+		buf = new(authz.Result)
+	}
+	res := authz.EvaluateInto(ai, buf)
 	if in.evaluated == nil {
 		in.evaluated = in.evalBuf[:0]
 	}

@@ -425,16 +425,21 @@ func (in *inputs) suggest(st *stage) []Fix {
 			if st.layer == authz.LayerRCP {
 				name = "resource_control_policies"
 			}
-			lvl := 0
-			for i, lr := range st.res.Layers {
-				_ = i
+			lvl, found := 0, false
+			for _, lr := range st.res.Layers {
 				if lr.Layer == st.layer {
-					fmt.Sscanf(lr.Detail, "level %d", &lvl)
+					if n, ok := missingLevel(lr.Detail); ok {
+						lvl, found = n, true
+					}
 				}
 			}
 			s := allowStmt(st.need, st.resource)
 			if st.layer == authz.LayerRCP {
 				s["Principal"] = "*"
+			}
+			if !found {
+				// The verdict did not name the level: do not guess one.
+				return []Fix{add(name, 0, s, "attach an Allow at every level of "+name+" that has none")}
 			}
 			return []Fix{add(name, lvl*1000, s, fmt.Sprintf("attach an Allow at level %d of %s", lvl, name))}
 		case authz.LayerVPCE:
@@ -520,4 +525,19 @@ func (in *inputs) kmsFixes(st *stage) []Fix {
 		out = append(out, Fix{Kind: "add_statement", Layer: "identity", Statement: ij, Text: "and, cross-account, add to an identity policy of " + in.principalText() + ": " + ij})
 	}
 	return out
+}
+
+// missingLevel reads N from an SCP or RCP layer verdict "level N has no
+// matching Allow" (authz combine); ok is false for any other detail.
+func missingLevel(detail string) (int, bool) {
+	rest, ok := strings.CutPrefix(detail, "level ")
+	if !ok {
+		return 0, false
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
 }
