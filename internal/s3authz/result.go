@@ -206,6 +206,19 @@ func (in *inputs) principalText() string {
 	return in.p.ARN
 }
 
+// policyHolderText names who an identity-policy fix is attached to: the role
+// for a role session (policies attach to the role, not the session), the
+// federating user for a federated session, else the principal itself.
+func (in *inputs) policyHolderText() string {
+	switch {
+	case in.p.Kind == authz.RoleSession && in.p.RoleARN != "":
+		return "the role " + in.p.RoleARN + " (of session " + in.p.ARN + ")"
+	case in.p.Kind == authz.Role && in.p.RoleARN != "":
+		return "the role " + in.p.RoleARN
+	}
+	return in.principalText()
+}
+
 // statementRef describes one traced statement for humans.
 func statementRef(t *authz.StatementTrace) string {
 	var b strings.Builder
@@ -261,9 +274,13 @@ func (in *inputs) explain(st *stage, r *Result) string {
 	b.WriteString(strings.ReplaceAll(r.Decision, "_", " "))
 	b.WriteString(": ")
 	b.WriteString(in.plan.Operation)
-	b.WriteString(" (")
-	b.WriteString(st.need)
-	b.WriteString(") on ")
+	if st.need != "" && !strings.EqualFold(st.need, in.plan.Operation) {
+		// an API operation that needs another permission, e.g. HeadObject (s3:GetObject)
+		b.WriteString(" (")
+		b.WriteString(st.need)
+		b.WriteByte(')')
+	}
+	b.WriteString(" on ")
 	b.WriteString(r.ResourceARN)
 	b.WriteString(" by ")
 	b.WriteString(in.principalText())
@@ -407,7 +424,7 @@ func (in *inputs) suggest(st *stage) []Fix {
 	case authz.ImplicitDeny:
 		switch st.layer {
 		case authz.LayerIdentity:
-			return []Fix{add("identity", 0, allowStmt(st.need, st.resource), "add to an identity policy of "+in.principalText())}
+			return []Fix{add("identity", 0, allowStmt(st.need, st.resource), "add to an identity policy of "+in.policyHolderText())}
 		case authz.LayerResource:
 			s := allowStmt(st.need, st.resource)
 			s["Principal"] = in.grantPrincipal()
@@ -515,14 +532,14 @@ func (in *inputs) kmsFixes(st *stage) []Fix {
 	idStmt := map[string]any{"Effect": "Allow", "Action": st.need, "Resource": st.resource}
 	if res != nil && res.Layer == authz.LayerIdentity {
 		js := stmtJSON(idStmt)
-		return []Fix{{Kind: "add_statement", Layer: "identity", Statement: js, Text: "add to an identity policy of " + in.principalText() + ": " + js}}
+		return []Fix{{Kind: "add_statement", Layer: "identity", Statement: js, Text: "add to an identity policy of " + in.policyHolderText() + ": " + js}}
 	}
 	js := stmtJSON(kpStmt)
 	out = append(out, Fix{Kind: "add_statement", Layer: "kms", Statement: js, Text: "add to the key policy of " + st.resource + ": " + js})
 	k, err := s3model.ParseKMSKeyARN(st.resource)
 	if err == nil && k.Account != in.p.Account {
 		ij := stmtJSON(idStmt)
-		out = append(out, Fix{Kind: "add_statement", Layer: "identity", Statement: ij, Text: "and, cross-account, add to an identity policy of " + in.principalText() + ": " + ij})
+		out = append(out, Fix{Kind: "add_statement", Layer: "identity", Statement: ij, Text: "and, cross-account, add to an identity policy of " + in.policyHolderText() + ": " + ij})
 	}
 	return out
 }
