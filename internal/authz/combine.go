@@ -12,7 +12,8 @@ type evaluator struct {
 	req Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
 	ra  reqAction
 	ref bool       // reference (uncompiled) matchers
-	pe  PolicyEval // Traces and MissingKeys accumulate across layers
+	pe  PolicyEval // Traces accumulate across layers
+	ks  keyScratch // missing keys of the traces and of the request
 }
 
 // layerEval is the summary of one layer (possibly several policies).
@@ -34,7 +35,7 @@ type polSummary struct {
 func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) polSummary {
 	pe := &e.pe
 	pe.Allow, pe.Deny, pe.AllowClass = false, false, ClassNone
-	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, true, pe)
+	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, true, pe, &e.ks)
 	return polSummary{Allow: pe.Allow, Deny: pe.Deny, AllowClass: pe.AllowClass}
 }
 
@@ -114,7 +115,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	traces := res.Statements[:0]
 	layers := res.Layers[:0]
-	missing := res.MissingKeys[:0]
+	keyBuf := res.keyBuf
 	*res = Result{}
 	if n := countStatements(in); cap(traces) < n {
 		traces = make([]StatementTrace, 0, n)
@@ -146,7 +147,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 
 	e := &evaluator{req: req, ref: ref}
-	e.pe.Traces, e.pe.MissingKeys = traces, missing
+	e.pe.Traces = traces
 	e.ra.init(req.Action)
 
 	// ---- applicability -------------------------------------------------
@@ -301,9 +302,11 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	finish := func(d Decision, l Layer, reason string) *Result {
 		res.Decision, res.Layer, res.Reason = d, l, reason
 		res.Statements = e.pe.Traces
-		if len(e.pe.MissingKeys) > 0 {
-			sort.Strings(e.pe.MissingKeys)
-			res.MissingKeys = e.pe.MissingKeys
+		var global []string
+		res.keyBuf, global = e.ks.placeKeys(e.pe.Traces, keyBuf)
+		if len(global) > 0 {
+			sort.Strings(global)
+			res.MissingKeys = global
 		}
 		return res
 	}

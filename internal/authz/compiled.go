@@ -598,10 +598,12 @@ func compiledSlot(p *policy.Policy) *atomic.Pointer[compiledEntry] {
 	return &compiledSlots[(h>>4)%uintptr(len(compiledSlots))]
 }
 
-func compiledFor(p *policy.Policy) *cPolicy {
+// compiledFor returns the compiled form of p; vars is p.VariablesEnabled()
+// (computed once by the caller).
+func compiledFor(p *policy.Policy, vars bool) *cPolicy {
 	slot := compiledSlot(p)
 	if e := slot.Load(); e != nil && e.p == p {
-		if len(e.cp.stmts) == len(p.Statements) && e.cp.vars == p.VariablesEnabled() {
+		if len(e.cp.stmts) == len(p.Statements) && e.cp.vars == vars {
 			return e.cp
 		}
 	}

@@ -137,15 +137,17 @@ func EvalConditions(conds []policy.Condition, ctx *Context, vars bool) (ok bool,
 // false, else error if any is an error, else true.
 func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
 	var stale bool
-	return evaluateConds(conds, nil, ctx, vars, &stale)
+	return evaluateConds(nil, conds, nil, ctx, vars, &stale)
 }
 
 // evaluateConds is EvaluateConditions with the compiled conditions ccs
 // (parallel to conds; an entry that no longer matches its condition, or a
-// missing one, is evaluated by the reference path and sets stale).
-func evaluateConds(conds []policy.Condition, ccs []cCond, ctx *Context, vars bool, stale *bool) (CondResult, []string, string) {
+// missing one, is evaluated by the reference path and sets stale). The
+// missing keys are appended to missing unless already there
+// (case-insensitively); with a nil missing the list is exactly
+// EvaluateConditions'.
+func evaluateConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool, stale *bool) (CondResult, []string, string) {
 	res := CondTrue
-	var missing []string
 	reason := ""
 	for i := range conds {
 		var cc *cCond
@@ -156,10 +158,10 @@ func evaluateConds(conds []policy.Condition, ccs []cCond, ctx *Context, vars boo
 		}
 		r, key, miss, why := evalCondition(&conds[i], cc, ctx, vars)
 		if key != "" {
-			missing = appendUnique(missing, key)
+			missing = appendUniqueOrMake(missing, key)
 		}
 		for _, m := range miss {
-			missing = appendUnique(missing, m)
+			missing = appendUniqueOrMake(missing, m)
 		}
 		switch r {
 		case CondFalse:
@@ -175,6 +177,15 @@ func evaluateConds(conds []policy.Condition, ccs []cCond, ctx *Context, vars boo
 		}
 	}
 	return res, missing, reason
+}
+
+// appendUniqueOrMake is appendUnique for a list that may be a slice of a
+// scratch buffer: it allocates (like appendUnique) only when list is nil.
+func appendUniqueOrMake(list []string, s string) []string {
+	if list == nil {
+		return appendUnique(nil, s)
+	}
+	return appendUniqueTo(list, s)
 }
 
 func appendUnique(list []string, s string) []string {

@@ -44,22 +44,28 @@ func better(a, b MatchClass) MatchClass {
 func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request) PolicyEval {
 	var pe PolicyEval
 	var ra reqAction
+	var ks keyScratch
 	ra.init(req.Action)
-	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, false, &pe)
+	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, false, &pe, &ks)
+	if _, global := ks.placeKeys(pe.Traces, nil); global != nil {
+		pe.MissingKeys = global
+	}
 	return pe
 }
 
 // evalPolicyInto appends the traces of p to pe. ref selects the reference
 // (uncompiled) matchers; otherwise the compiled form of p is used. zeroed
 // says that pe.Traces is zero beyond its length (no need to clear again).
-func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, ra *reqAction, ref, zeroed bool, pe *PolicyEval) {
+// The missing keys of the traces and of the request go to ks (placeKeys
+// puts them into pe.Traces afterwards); pe.MissingKeys is not used.
+func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, ra *reqAction, ref, zeroed bool, pe *PolicyEval, ks *keyScratch) {
 	if p == nil {
 		return
 	}
 	vars := p.VariablesEnabled()
 	var cp *cPolicy
 	if !ref {
-		cp = compiledFor(p)
+		cp = compiledFor(p, vars)
 	}
 	stale := false
 	for i := range p.Statements {
@@ -74,7 +80,8 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 		if cp != nil && i < len(cp.stmts) {
 			cs = &cp.stmts[i]
 		}
-		evalStatementInto(tr, st, cs, vars, layer, req, ra, &stale)
+		keys := evalStatementInto(tr, st, cs, vars, layer, req, ra, ks.begin(), &stale)
+		tr.MissingKeys = ks.commit(len(pe.Traces)-1, keys)
 		tr.PolicyIndex = policyIndex
 		tr.SubIndex = sub
 		if tr.Matched {
@@ -86,8 +93,8 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 				pe.AllowClass = better(pe.AllowClass, tr.PrincipalClass)
 			}
 		}
-		for _, k := range tr.MissingKeys {
-			pe.MissingKeys = appendUnique(pe.MissingKeys, k)
+		for _, k := range keys {
+			ks.addGlobal(k)
 		}
 	}
 	if stale && cp != nil {
@@ -117,8 +124,10 @@ var noStmt cStmt
 // evalStatementInto traces one statement. cs is its compiled form, nil for
 // the reference path; every compiled element is checked against the
 // statement's current text and stale is set when one differs (that element is
-// then matched by the reference path).
-func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars bool, layer Layer, req *Request, ra *reqAction, stale *bool) {
+// then matched by the reference path). The statement's missing keys are
+// appended to keys (de-duplicated case-insensitively, in reading order) and
+// returned; tr.MissingKeys is left to the caller.
+func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars bool, layer Layer, req *Request, ra *reqAction, keys []string, stale *bool) []string {
 	if cs == nil {
 		cs = &noStmt
 	}
@@ -176,11 +185,8 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 		tr.PrincipalMatched = true
 		tr.PrincipalClass = ClassDirect
 	}
-	if len(unbound) > 0 {
-		tr.MissingKeys = nil
-		for _, k := range unbound {
-			tr.MissingKeys = appendUnique(tr.MissingKeys, k)
-		}
+	for _, k := range unbound {
+		keys = appendUniqueTo(keys, k)
 	}
 
 	effectOK := st.Effect == policy.Allow || st.Effect == policy.Deny
@@ -214,17 +220,10 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 		default:
 			tr.Reason = reasonPrincipal
 		}
-		return
+		return keys
 	}
-	cr, miss, why := evaluateConds(st.Conditions, cs.conds, req.Context, vars, stale)
+	cr, keys, why := evaluateConds(keys, st.Conditions, cs.conds, req.Context, vars, stale)
 	tr.Conditions = cr
-	if tr.MissingKeys == nil {
-		tr.MissingKeys = miss
-	} else {
-		for _, k := range miss {
-			tr.MissingKeys = appendUnique(tr.MissingKeys, k)
-		}
-	}
 	switch cr {
 	case CondTrue:
 		tr.ConditionsMet = true
@@ -244,6 +243,7 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 	default:
 		tr.Reason = why
 	}
+	return keys
 }
 
 // matchResourceVars matches one Resource pattern, substituting variables when

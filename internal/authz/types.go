@@ -220,6 +220,10 @@ type Result struct {
 	Statements []StatementTrace
 	// MissingKeys: context keys read by conditions and absent from the request, sorted, de-duplicated.
 	MissingKeys []string
+
+	// keyBuf backs MissingKeys and every Statements[i].MissingKeys (one
+	// allocation per result; reused by EvaluateInto).
+	keyBuf []string
 }
 
 // Matched returns the statements that matched the request.
