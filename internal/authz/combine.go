@@ -111,7 +111,7 @@ func EvaluateInto(in *Input, res *Result) *Result {
 // matchers, kept for differential tests.
 func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	if res == nil {
-		res = &Result{}
+		res = newResult(countStatements(in))
 	}
 	traces := res.Statements[:0]
 	layers := res.Layers[:0]
