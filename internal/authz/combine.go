@@ -110,16 +110,18 @@ func EvaluateInto(in *Input, res *Result) *Result {
 // evaluateInto is EvaluateInto; ref selects the reference (uncompiled)
 // matchers, kept for differential tests.
 func evaluateInto(in *Input, res *Result, ref bool) *Result {
-	if res == nil {
-		res = newResult(countStatements(in))
+	n := countStatements(in)
+	fresh := res == nil // a new Result's trace array is zero already
+	if fresh {
+		res = newResult(n)
 	}
 	traces := res.Statements[:0]
 	layers := res.Layers[:0]
 	keyBuf := res.keyBuf
 	*res = Result{}
-	if n := countStatements(in); cap(traces) < n {
+	if cap(traces) < n {
 		traces = make([]StatementTrace, 0, n)
-	} else {
+	} else if !fresh {
 		clear(traces[:cap(traces)])
 	}
 	req := in.Request // copy: HasBoundary may be set below
