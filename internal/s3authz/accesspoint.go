@@ -309,6 +309,9 @@ func (in *inputs) evalNeedAP(n permNeed) *stage {
 	}
 	if bst.decision != authz.Allowed {
 		bst.other, bst.apSide = res, false
+		if !strings.Contains(bst.reason, in.ap.arn) {
+			bst.reason = "on the bucket side (the request goes through the access point " + in.ap.arn + ", and the bucket must allow it too, spec 2.6): " + bst.reason
+		}
 		return bst
 	}
 	if res.Decision != authz.Allowed {

@@ -662,7 +662,7 @@ func (in *inputs) mergeAPLayers(st *stage, verd *[numLayers]LayerResult, have *[
 			if b.Result == string(authz.VerdictDeny) {
 				out = b
 				out.Detail = "on the bucket ARN: " + b.Detail
-			} else {
+			} else if a.Result != string(authz.VerdictNotApplicable) {
 				out.Detail = "on the access point ARN: " + a.Detail
 			}
 		default:
