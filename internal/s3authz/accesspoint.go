@@ -296,7 +296,7 @@ func (in *inputs) evalNeedAP(n permNeed) *stage {
 		decision: res.Decision, layer: res.Layer, reason: res.Reason,
 		ownVerd: bst.ownVerd, ownNote: bst.ownNote}
 	if res.Decision == authz.ExplicitDeny {
-		ast.reason = "explicit deny on the access point side (" + in.ap.arn + "): " + res.Reason
+		ast.reason = "explicit deny on the access point side (" + in.ap.arn + "): " + strings.ReplaceAll(res.Reason, string(authz.LayerAccessPoint), "access point policy")
 		return ast
 	}
 	// RestrictPublicBuckets and a public access point policy (spec 3.1, 3.4):
@@ -316,6 +316,7 @@ func (in *inputs) evalNeedAP(n permNeed) *stage {
 	}
 	if res.Decision != authz.Allowed {
 		ast.reason = strings.Replace(res.Reason, ": ", " on the access point side ("+in.ap.arn+"): ", 1)
+		ast.reason = strings.ReplaceAll(ast.reason, string(authz.LayerAccessPoint), "the access point policy (context "+KeyAccessPointPolicy+")")
 		return ast
 	}
 	ast.layer = in.allowedLayer(res, false, in.ap.account)
@@ -333,17 +334,24 @@ func (in *inputs) evalNeedAP(n permNeed) *stage {
 // side's business. Grants to the caller's account or role still need the
 // caller's policies to allow the bucket ARN (conservative).
 func (in *inputs) apBucketSide(st *stage, res *authz.Result) {
-	switch st.decision {
-	case authz.Allowed:
-		if res.Layer == authz.LayerRoot || verdictOf(res, authz.LayerResource) == authz.VerdictAllow || verdictOf(res, authz.LayerACL) == authz.VerdictAllow {
-			return
-		}
+	noBucketGrant := func() {
 		st.decision, st.layer = authz.ImplicitDeny, authz.LayerResource
 		st.reason = "implicit deny on the bucket side: the request goes through the access point " + in.ap.arn + ", so the bucket must allow it too (spec 2.6), and no bucket-policy statement or ACL grant allows it (identity policies on the bucket ARN do not stand in for the bucket policy, spec 8.2 item 8)"
+	}
+	granted := verdictOf(res, authz.LayerResource) == authz.VerdictAllow || verdictOf(res, authz.LayerACL) == authz.VerdictAllow
+	switch st.decision {
+	case authz.Allowed:
+		if res.Layer != authz.LayerRoot && !granted {
+			noBucketGrant()
+		}
 	case authz.ImplicitDeny:
 		switch res.Layer {
 		case authz.LayerIdentity, authz.LayerBoundary, authz.LayerSession:
 		default:
+			return
+		}
+		if !granted {
+			noBucketGrant()
 			return
 		}
 		for i := range res.Statements {
