@@ -385,7 +385,8 @@ func (in *inputs) evalAPManagement(n permNeed) *stage {
 	// BlockPublicPolicy: the access point's own setting; the bucket's and the
 	// account's when they belong to the access point owner (spec 3.1).
 	sameOwner := in.ap.account == in.bucketOwner
-	if !(in.ap.bpa.BlockPublicPolicy || sameOwner && (in.bucketBPA.BlockPublicPolicy || in.accountBPA.BlockPublicPolicy)) {
+	blocked := in.ap.bpa.BlockPublicPolicy || sameOwner && (in.bucketBPA.BlockPublicPolicy || in.accountBPA.BlockPublicPolicy)
+	if !blocked {
 		return st
 	}
 	hit := in.apPolicyBPALevel(sameOwner)
