@@ -21,6 +21,23 @@ const (
 	KeyCopySourceSSE       = "s3access:CopySourceSSE"
 	KeyCopySourceKMSKeyArn = "s3access:CopySourceKMSKeyArn"
 	KeyCopySourceKeyPolicy = "s3access:CopySourceKeyPolicy"
+
+	// Access points (spec 2.6, 3.1, 3.3; accesspoint.go).
+	KeyAccessPointArn               = "s3access:AccessPointArn"
+	KeyAccessPointPolicy            = "s3access:AccessPointPolicy"
+	KeyAccessPointNetworkOrigin     = "s3access:AccessPointNetworkOrigin"
+	KeyAccessPointVpcID             = "s3access:AccessPointVpcId"
+	KeyAccessPointBlockPublicAccess = "s3access:AccessPointBlockPublicAccess"
+	KeyNewAccessPointPolicy         = "s3access:NewAccessPointPolicy"
+
+	// Bucket and object state that refuses requests without a policy decision (spec 2.7; objectstate.go).
+	KeyObjectLockMode            = "s3access:ObjectLockMode"
+	KeyObjectLockRetainUntil     = "s3access:ObjectLockRetainUntil"
+	KeyObjectLegalHold           = "s3access:ObjectLegalHold"
+	KeyBypassGovernanceRetention = "s3access:BypassGovernanceRetention"
+	KeyRequesterPays             = "s3access:RequesterPays"
+	KeyRequestPayer              = "s3access:RequestPayer"
+	KeyBlockedEncryptionTypes    = "s3access:BlockedEncryptionTypes"
 )
 
 var pseudoKeys = map[string]string{
@@ -29,6 +46,21 @@ var pseudoKeys = map[string]string{
 	"s3access:copysourcesse":       KeyCopySourceSSE,
 	"s3access:copysourcekmskeyarn": KeyCopySourceKMSKeyArn,
 	"s3access:copysourcekeypolicy": KeyCopySourceKeyPolicy,
+
+	"s3access:accesspointarn":               KeyAccessPointArn,
+	"s3access:accesspointpolicy":            KeyAccessPointPolicy,
+	"s3access:accesspointnetworkorigin":     KeyAccessPointNetworkOrigin,
+	"s3access:accesspointvpcid":             KeyAccessPointVpcID,
+	"s3access:accesspointblockpublicaccess": KeyAccessPointBlockPublicAccess,
+	"s3access:newaccesspointpolicy":         KeyNewAccessPointPolicy,
+
+	"s3access:objectlockmode":            KeyObjectLockMode,
+	"s3access:objectlockretainuntil":     KeyObjectLockRetainUntil,
+	"s3access:objectlegalhold":           KeyObjectLegalHold,
+	"s3access:bypassgovernanceretention": KeyBypassGovernanceRetention,
+	"s3access:requesterpays":             KeyRequesterPays,
+	"s3access:requestpayer":              KeyRequestPayer,
+	"s3access:blockedencryptiontypes":    KeyBlockedEncryptionTypes,
 }
 
 // knownKeys are the global, S3 and KMS condition keys accepted in the

@@ -72,8 +72,10 @@ type inputs struct {
 	kmsKey      string
 	keyPolicy   *policy.Policy
 	bucketPub   s3model.PublicityResult
-	reqACL      string   // canned ACL header
-	reqGrants   []string // grant header values
+	reqACL      string       // canned ACL header
+	reqGrants   []string     // grant header values
+	ap          *accessPoint // the access point the request goes through (nil: none)
+	state       objectState  // bucket and object state of spec 2.7
 	// evaluated holds the authz results of this request, returned to
 	// resultPool once the Result is built (nothing in a Result aliases them).
 	evaluated []*authz.Result
@@ -114,6 +116,11 @@ type stage struct {
 	layer    authz.Layer
 	reason   string
 	res      *authz.Result // main authz result (nil for pre-authz)
+	// other is the other side's result of a request through an access point
+	// (the bucket side when res is the access point side, and the reverse);
+	// apSide marks res as the access point side.
+	other    *authz.Result
+	apSide   bool
 	kms      []*authz.Result
 	need     string
 	resource string
@@ -318,6 +325,12 @@ func prepare(req *Request) (*inputs, error) {
 			}
 		}
 	}
+	if err := in.prepareAccessPoint(); err != nil {
+		return nil, err
+	}
+	if err := in.prepareObjectState(); err != nil {
+		return nil, err
+	}
 	if in.plan.Copy {
 		if _, ok := single(ctx, "s3:x-amz-copy-source"); !ok {
 			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("%s needs the copy source in s3:x-amz-copy-source (\"/bucket/key\")", in.plan.Operation)}
@@ -447,7 +460,10 @@ func (in *inputs) preAuthz() *stage {
 				fixes:  []Fix{{Kind: "request", Text: "send the request signed with Signature Version 4 over HTTPS (anonymous access to SSE-KMS objects is impossible); or store the object with SSE-S3 (AES256)"}}}
 		}
 	}
-	return nil
+	if st := in.apNetworkRefusal(); st != nil {
+		return st
+	}
+	return in.stateRefusal()
 }
 
 func (in *inputs) sourceKMS() bool {
@@ -554,8 +570,18 @@ func (in *inputs) copySource() (string, string, error) {
 	return b, k, nil
 }
 
-// evalNeed decides one S3 permission (spec 1.3 steps 1-4).
+// evalNeed decides one S3 permission (spec 1.3 steps 1-4), through the
+// access point when the request names one (spec 2.6; the copy source of a
+// copy is read directly).
 func (in *inputs) evalNeed(n permNeed) *stage {
+	if in.ap != nil && !n.OnSource {
+		return in.evalNeedAP(n)
+	}
+	return in.evalNeedBucket(n)
+}
+
+// evalNeedBucket decides one S3 permission against the bucket or object.
+func (in *inputs) evalNeedBucket(n permNeed) *stage {
 	act, _ := s3model.LookupAction(n.Action)
 	bucket, key := in.req.Bucket, in.req.Key
 	bucketPolicy := in.bucket
@@ -649,6 +675,9 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 	if res.Decision == authz.ExplicitDeny {
 		return st
 	}
+	if in.ap != nil && !n.OnSource {
+		in.apBucketSide(st, res)
+	}
 	// Block Public Access (spec 1.3 step 1, section 3).
 	if in.bpa.RestrictPublicBuckets && in.bucketPub.Public && bucketPolicy == in.bucket && in.p.Kind != authz.Service && (in.p.Account == "" || in.p.Account != in.bucketOwner) {
 		ps := in.bucketPub.PublicStatements[0]
@@ -661,7 +690,7 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 		st.reason = "explicit deny: the request writes a public ACL and BlockPublicAcls is on (" + st.bpaHit + ")"
 		return st
 	}
-	if res.Decision == authz.Allowed && in.aclBodyUnknown(n.Action) {
+	if st.decision == authz.Allowed && in.aclBodyUnknown(n.Action) {
 		// The ACL travels in the request body, which is not an input: whether S3
 		// accepts it depends on it (BlockPublicAcls, ACLs disabled), so do not guess.
 		st.decision = authz.Unknown
@@ -678,7 +707,7 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 		}
 		return st
 	}
-	if in.bpa.BlockPublicPolicy && strings.EqualFold(n.Action, "s3:PutBucketPolicy") && res.Decision == authz.Allowed {
+	if in.bpa.BlockPublicPolicy && strings.EqualFold(n.Action, "s3:PutBucketPolicy") && st.decision == authz.Allowed {
 		docs := in.env.pseudo[KeyNewBucketPolicy]
 		if len(docs) != 1 {
 			st.decision, st.layer = authz.Unknown, authz.LayerBPA
@@ -699,12 +728,12 @@ func (in *inputs) evalNeed(n permNeed) *stage {
 			return st
 		}
 	}
-	if res.Decision == authz.ImplicitDeny && len(ignored) > 0 {
+	if st.decision == authz.ImplicitDeny && len(ignored) > 0 {
 		st.layer, st.bpaHit = authz.LayerBPA, "ignore_public_acls"
 		st.reason = "implicit deny: no resource-based policy allows the request; IgnorePublicAcls (" + in.bpaLevel("ignore_public_acls") + ") hides " + strings.Join(ignored, "; ")
 		return st
 	}
-	if res.Decision == authz.Allowed {
+	if st.decision == authz.Allowed {
 		st.layer = in.allowedLayer(res, viaOwnerACL, ai.Request.ResourceAccount)
 	}
 	return st
@@ -749,6 +778,9 @@ func (in *inputs) bpaLevel(setting string) string {
 	if get(in.accountBPA) {
 		lv = append(lv, "account_block_public_access."+setting)
 	}
+	if in.ap != nil && get(in.ap.bpa) {
+		lv = append(lv, "access_point_block_public_access."+setting)
+	}
 	return strings.Join(lv, " and ")
 }
 
@@ -773,7 +805,7 @@ func (in *inputs) allowedLayer(res *authz.Result, viaOwnerACL bool, resAcct stri
 		return authz.LayerACL
 	}
 	resource := func() authz.Layer {
-		if verdictOf(res, authz.LayerResource) == authz.VerdictAllow {
+		if verdictOf(res, authz.LayerResource) == authz.VerdictAllow || verdictOf(res, authz.LayerAccessPoint) == authz.VerdictAllow {
 			return authz.LayerResource
 		}
 		if verdictOf(res, authz.LayerACL) == authz.VerdictAllow {

@@ -101,7 +101,7 @@ func (in *inputs) evalKMS(ok *stage) *stage {
 			}
 			res := in.evaluate(ai)
 			results = append(results, res)
-			st := &stage{res: ok.res, kms: results, need: a, resource: t.keyARN, ownVerd: ok.ownVerd, ownNote: ok.ownNote}
+			st := &stage{res: ok.res, other: ok.other, apSide: ok.apSide, kms: results, need: a, resource: t.keyARN, ownVerd: ok.ownVerd, ownNote: ok.ownNote}
 			if kp == nil {
 				if res.Decision == authz.ExplicitDeny {
 					st.decision, st.layer, st.kmsVerd = authz.ExplicitDeny, authz.LayerKMS, authz.VerdictDeny

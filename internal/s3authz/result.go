@@ -52,6 +52,9 @@ func (in *inputs) eachResult(st *stage, f func(*authz.Result)) {
 	if st.res != nil {
 		f(st.res)
 	}
+	if st.other != nil {
+		f(st.other)
+	}
 	for _, res := range st.kms {
 		f(res)
 	}
@@ -78,6 +81,9 @@ func (in *inputs) result(st *stage) *Result {
 				verd[i], have[i] = LayerResult{Layer: n, Result: string(lr.Result), Detail: lr.Detail}, true
 			}
 		}
+	}
+	if st.other != nil {
+		in.mergeAPLayers(st, &verd, &have)
 	}
 	if !have[slotACL] {
 		d := "no ACL grant covers this caller and action"
@@ -150,7 +156,14 @@ func (in *inputs) result(st *stage) *Result {
 			if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
 				idx = t.PolicyIndex*1000 + t.SubIndex
 			}
-			r.MatchedStatements = append(r.MatchedStatements, MatchedStatement{Layer: layerName(t.Layer), PolicyIndex: idx, StatementIndex: t.StatementIndex, Sid: t.Sid, Effect: string(t.Effect)})
+			if t.Layer == authz.LayerAccessPoint {
+				idx = apPolicyIndex
+			}
+			m := MatchedStatement{Layer: layerName(t.Layer), PolicyIndex: idx, StatementIndex: t.StatementIndex, Sid: t.Sid, Effect: string(t.Effect)}
+			if st.other != nil && containsMatch(r.MatchedStatements, m) {
+				continue // the same statement matched on both sides of an access point request
+			}
+			r.MatchedStatements = append(r.MatchedStatements, m)
 		}
 		r.MissingContextKeys = append(r.MissingContextKeys, res.MissingKeys...)
 	})
@@ -253,6 +266,8 @@ func writeStatementRef(b *strings.Builder, t *authz.StatementTrace) {
 		b.WriteByte(']')
 	case authz.LayerKeyPolicy:
 		b.WriteString("encryption.key_policy")
+	case authz.LayerAccessPoint:
+		b.WriteString("access point policy (context " + KeyAccessPointPolicy + ")")
 	default:
 		b.WriteString(string(t.Layer))
 	}
@@ -290,21 +305,30 @@ func (in *inputs) explain(st *stage, r *Result) string {
 	b.WriteString(st.reason)
 	b.WriteByte('\n')
 	if st.res != nil {
-		for i := range st.res.Statements {
-			t := &st.res.Statements[i]
-			if !t.Matched {
+		for _, res := range [...]*authz.Result{st.res, st.other} {
+			if res == nil {
 				continue
 			}
-			if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
-				b.WriteString("  ")
-				writeStatementRef(&b, t)
-				b.WriteByte(' ')
-				b.WriteString(strings.ToLower(string(t.Effect)))
-				b.WriteString(" matches\n")
+			for i := range res.Statements {
+				t := &res.Statements[i]
+				if !t.Matched {
+					continue
+				}
+				if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny && res == st.res) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
+					b.WriteString("  ")
+					writeStatementRef(&b, t)
+					b.WriteByte(' ')
+					b.WriteString(strings.ToLower(string(t.Effect)))
+					b.WriteString(" matches\n")
+				}
 			}
 		}
 		if st.decision == authz.ImplicitDeny && st.layer == authz.LayerIdentity {
-			if h := in.resourceHint(st); h != "" {
+			h := in.apHint(st)
+			if h == "" && !st.apSide {
+				h = in.resourceHint(st)
+			}
+			if h != "" {
 				b.WriteString("  " + h + "\n")
 			}
 		}
@@ -425,7 +449,17 @@ func (in *inputs) suggest(st *stage) []Fix {
 		switch st.layer {
 		case authz.LayerIdentity:
 			return []Fix{add("identity", 0, allowStmt(st.need, st.resource), "add to an identity policy of "+in.policyHolderText())}
+		case authz.LayerAccessPoint:
+			s := allowStmt(st.need, st.resource)
+			s["Principal"] = in.grantPrincipal()
+			return []Fix{add("bucket_policy", apPolicyIndex, s, "add to the access point policy of "+in.ap.arn+" (context "+KeyAccessPointPolicy+")")}
 		case authz.LayerResource:
+			if in.ap != nil && !st.apSide {
+				s := allowStmt(st.need, st.resource)
+				s["Principal"] = map[string]any{"AWS": "*"}
+				s["Condition"] = map[string]any{"StringEquals": map[string]any{"s3:DataAccessPointArn": in.ap.arn}}
+				return []Fix{add("bucket_policy", 0, s, "add to the bucket policy (delegates requests made through the access point "+in.ap.arn+"; non-public, the access point ARN pins it)")}
+			}
 			s := allowStmt(st.need, st.resource)
 			s["Principal"] = in.grantPrincipal()
 			text := "add to the bucket policy"
@@ -501,6 +535,10 @@ func (in *inputs) bpaFixes(st *stage) []Fix {
 		if level == "account_block_public_access" {
 			lvl = "account"
 		}
+		if level == "access_point_block_public_access" {
+			out = append(out, Fix{Kind: "text", Level: "access_point", Setting: name, Text: fmt.Sprintf("the access point's %s (context %s) cannot be changed after creation: use an access point created without it (only if public access is intended)", name, KeyAccessPointBlockPublicAccess)})
+			continue
+		}
 		out = append(out, Fix{Kind: "set_bpa", Level: lvl, Setting: name, Value: "false", Text: fmt.Sprintf("set %s.%s = false (only if public access is intended)", level, name)})
 	}
 	switch {
@@ -557,4 +595,89 @@ func missingLevel(detail string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// apPolicyIndex is the policy_index of access point policy statements, which
+// are reported under the bucket_policy layer (the bucket policy is index 0).
+const apPolicyIndex = 1
+
+func containsMatch(ms []MatchedStatement, m MatchedStatement) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// verdictRank orders layer verdicts from the least to the most restrictive.
+func verdictRank(v string) int {
+	switch authz.LayerVerdict(v) {
+	case authz.VerdictAllow:
+		return 1
+	case authz.VerdictNoMatch:
+		return 2
+	case authz.VerdictUnknown:
+		return 3
+	case authz.VerdictDeny:
+		return 4
+	}
+	return 0
+}
+
+// mergeAPLayers folds the other side of a request through an access point
+// into the layer slots: the bucket_policy slot reports both the bucket policy
+// and the access point policy; identity, boundary and session report the
+// access point side (where the caller's own policies decide) unless the
+// bucket side denies; the other layers report the more restrictive side.
+func (in *inputs) mergeAPLayers(st *stage, verd *[numLayers]LayerResult, have *[numLayers]bool) {
+	apRes, bucketRes := st.res, st.other
+	if !st.apSide {
+		apRes, bucketRes = st.other, st.res
+	}
+	sides := [2]map[string]LayerResult{{}, {}} // 0: bucket side, 1: access point side
+	for i, res := range [2]*authz.Result{bucketRes, apRes} {
+		for _, lr := range res.Layers {
+			sides[i][layerName(lr.Layer)] = LayerResult{Layer: layerName(lr.Layer), Result: string(lr.Result), Detail: lr.Detail}
+		}
+	}
+	for name, b := range sides[0] {
+		slot := layerSlot(name)
+		if slot < 0 {
+			continue
+		}
+		a, ok := sides[1][name]
+		if !ok {
+			verd[slot], have[slot] = b, true
+			continue
+		}
+		out := a
+		switch name {
+		case string(authz.LayerResource):
+			out = LayerResult{Layer: name, Result: b.Result, Detail: "bucket policy: " + b.Detail + "; access point policy (" + in.ap.arn + "): " + a.Detail}
+			if verdictRank(a.Result) > verdictRank(b.Result) {
+				out.Result = a.Result
+			}
+		case string(authz.LayerIdentity), string(authz.LayerBoundary), string(authz.LayerSession):
+			if b.Result == string(authz.VerdictDeny) {
+				out = b
+				out.Detail = "on the bucket ARN: " + b.Detail
+			} else if a.Result != string(authz.VerdictNotApplicable) {
+				out.Detail = "on the access point ARN: " + a.Detail
+			}
+		default:
+			if verdictRank(b.Result) > verdictRank(a.Result) {
+				out = b
+			}
+		}
+		verd[slot], have[slot] = out, true
+	}
+	for name, a := range sides[1] {
+		if _, ok := sides[0][name]; ok {
+			continue
+		}
+		if slot := layerSlot(name); slot >= 0 {
+			verd[slot], have[slot] = a, true
+		}
+	}
 }
