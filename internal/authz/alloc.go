@@ -8,9 +8,14 @@ package authz
 // resultLayers is room for the seven policy layers and one grant layer.
 const resultLayers = 8
 
+// resultKeys is room for the missing keys of a fresh result (every
+// Statements[i].MissingKeys and MissingKeys share one backing array).
+const resultKeys = 6
+
 type resultHead struct {
 	res    Result
 	layers [resultLayers]LayerResult
+	keys   [resultKeys]string
 }
 
 type (
@@ -34,8 +39,10 @@ type (
 
 // newResult returns an empty Result whose Layers have room for
 // resultLayers entries and whose Statements have room for n traces when n
-// is at most 32.
-func newResult(n int) *Result {
+// is at most 32, and an empty slice with room for resultKeys missing keys
+// in the same allocation (to become the Result's keyBuf when keys are
+// missing; it stays unused otherwise, so that keyBuf is nil as before).
+func newResult(n int) (*Result, []string) {
 	var h *resultHead
 	var t []StatementTrace
 	switch {
@@ -56,5 +63,5 @@ func newResult(n int) *Result {
 	}
 	h.res.Layers = h.layers[:0]
 	h.res.Statements = t
-	return &h.res
+	return &h.res, h.keys[:0]
 }

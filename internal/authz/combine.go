@@ -112,12 +112,14 @@ func EvaluateInto(in *Input, res *Result) *Result {
 func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	n := countStatements(in)
 	fresh := res == nil // a new Result's trace array is zero already
+	var keyBuf []string
 	if fresh {
-		res = newResult(n)
+		res, keyBuf = newResult(n)
+	} else {
+		keyBuf = res.keyBuf
 	}
 	traces := res.Statements[:0]
 	layers := res.Layers[:0]
-	keyBuf := res.keyBuf
 	*res = Result{}
 	if cap(traces) < n {
 		traces = make([]StatementTrace, 0, n)

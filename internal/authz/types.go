@@ -186,8 +186,12 @@ type StatementTrace struct {
 	ActionMatched    bool
 	ResourceMatched  bool
 	PrincipalMatched bool // true for policies without a Principal element
-	PrincipalClass   MatchClass
 	ConditionsMet    bool
+	// FailClosed: the statement is a Deny that matched only because a
+	// condition could not be evaluated. (The bools are kept together so
+	// that the trace packs into fewer words.)
+	FailClosed     bool
+	PrincipalClass MatchClass
 	// Reason says why the statement did not match (or how it matched), for humans.
 	Reason      string
 	MissingKeys []string // condition keys read but absent from the context
@@ -198,9 +202,6 @@ type StatementTrace struct {
 	// Conditions is the three-valued condition result; CondError means an
 	// unknown operator or unparseable value (fail closed: a Deny matches).
 	Conditions CondResult
-	// FailClosed: the statement is a Deny that matched only because a
-	// condition could not be evaluated.
-	FailClosed bool
 }
 
 // LayerResult is one layer's own verdict.
