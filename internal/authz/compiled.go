@@ -174,62 +174,95 @@ func (ra *reqAction) init(a string) {
 	ra.n = len(a) // >= 1: a contains ':'
 }
 
-// expandSimple is expandVars for the common case, writing into dst: it
-// reports ok=false when the expansion is unresolved or would need a literal
-// mask (a substituted value or escape containing '*' or '?'), or does not fit
-// dst; the caller then takes the reference path (expandVars).
-func expandSimple(dst []byte, s string, ctx *Context) ([]byte, bool) {
-	add := func(t string) bool {
-		if strings.ContainsAny(t, "*?") || len(dst)+len(t) > cap(dst) {
-			return false
+// varSeg is one piece of a resource pattern with policy variables, split at
+// compile time (issue 3): literal text (its '*' and '?' keep their wildcard
+// meaning) followed by one variable.
+type varSeg struct {
+	lit    string
+	lkey   string // the variable's key, lower-cased (ASCII)
+	def    string
+	hasDef bool
+}
+
+// hasWild reports whether s contains '*' or '?'.
+func hasWild(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' || s[i] == '?' {
+			return true
 		}
-		dst = append(dst, t...)
-		return true
 	}
+	return false
+}
+
+// compileVars splits a pattern with variables into segments and a literal
+// tail. ok is false when the pattern needs the reference expansion every
+// time: ${*} or ${?} (a literal wildcard needs a mask), an unparseable
+// variable body, a default containing '*' or '?', or an unclosed "${"
+// followed by text with '*' or '?'.
+func compileVars(s string) (segs []varSeg, tail string, ok bool) {
+	lit := ""
 	for i := 0; i < len(s); {
 		j := strings.Index(s[i:], "${")
 		if j < 0 {
-			if len(dst)+len(s)-i > cap(dst) {
-				return dst, false
-			}
-			dst = append(dst, s[i:]...)
-			break
+			return segs, lit + s[i:], true
 		}
-		if len(dst)+j > cap(dst) {
-			return dst, false
-		}
-		dst = append(dst, s[i:i+j]...)
+		lit += s[i : i+j]
 		i += j
 		end := strings.IndexByte(s[i+2:], '}')
 		if end < 0 {
-			return dst, add(s[i:])
+			if hasWild(s[i:]) {
+				return nil, "", false
+			}
+			return segs, lit + s[i:], true
 		}
 		body := s[i+2 : i+2+end]
 		i += 2 + end + 1
 		switch body {
 		case "*", "?":
-			return dst, false
+			return nil, "", false
 		case "$":
-			if !add(body) {
-				return dst, false
-			}
+			lit += body
 			continue
 		}
-		key, def, hasDef, ok := parseVarBody(body)
-		if !ok {
-			return dst, false
+		key, def, hasDef, okBody := parseVarBody(body)
+		if !okBody || (hasDef && hasWild(def)) {
+			return nil, "", false
 		}
-		if v, found := ctx.Get(key); found && !v.Multi && len(v.Values) == 1 {
-			if !add(v.Values[0]) {
-				return dst, false
-			}
-			continue
-		}
-		if !hasDef || !add(def) {
-			return dst, false
-		}
+		segs = append(segs, varSeg{lit: lit, lkey: toLowerASCII(key), def: def, hasDef: hasDef})
+		lit = ""
 	}
-	return dst, true
+	return segs, lit, true
+}
+
+// expandCompiled is expandVars for a pattern split by compileVars, writing
+// into dst: it reports ok=false when the expansion is unresolved or would
+// need a literal mask (a substituted value containing '*' or '?'), or does
+// not fit dst; the caller then takes the reference path (expandVars).
+func expandCompiled(dst []byte, segs []varSeg, tail string, ctx *Context) ([]byte, bool) {
+	for k := range segs {
+		sg := &segs[k]
+		if len(dst)+len(sg.lit) > cap(dst) {
+			return dst, false
+		}
+		dst = append(dst, sg.lit...)
+		t := sg.def
+		if v, found := ctx.getLower(sg.lkey); found && !v.Multi && len(v.Values) == 1 {
+			t = v.Values[0]
+			if hasWild(t) {
+				return dst, false
+			}
+		} else if !sg.hasDef {
+			return dst, false
+		}
+		if len(dst)+len(t) > cap(dst) {
+			return dst, false
+		}
+		dst = append(dst, t...)
+	}
+	if len(dst)+len(tail) > cap(dst) {
+		return dst, false
+	}
+	return append(dst, tail...), true
 }
 
 // match matches the request action; la is its lower-cased form (ra.full()).
@@ -288,6 +321,10 @@ type cResource struct {
 	// resStar: raw is prefix + "*" + mids[0] + "*" + ... + "*" + suffix.
 	prefix, suffix string
 	mids           []string
+	// resVar: the pattern split at its variables (varsOK false: always
+	// expanded by the reference path).
+	segs   []varSeg
+	varsOK bool
 }
 
 // matchStar is starGlob(raw, s) with the pattern pre-split.
@@ -311,6 +348,7 @@ func compileResource(r string, vars bool) cResource {
 	switch {
 	case vars && hasVar(r):
 		c.kind = resVar
+		c.segs, c.suffix, c.varsOK = compileVars(r)
 	case r == "*":
 		c.kind = resAll
 	case strings.IndexByte(r, '?') >= 0:
@@ -346,11 +384,13 @@ func matchResourceList(pats []string, cs []cResource, resource string, vars bool
 			case resGlob:
 				ok = glob(r, resource, false, nil)
 			default:
-				if b, simple := expandSimple(ra.buf[:0], r, ctx); simple {
-					// Safe: glob only reads the pattern and does not keep it;
-					// b is not modified until glob has returned.
-					ok = glob(unsafe.String(unsafe.SliceData(b), len(b)), resource, false, nil)
-					break
+				if cs[i].varsOK {
+					if b, simple := expandCompiled(ra.buf[:0], cs[i].segs, cs[i].suffix, ctx); simple {
+						// Safe: glob only reads the pattern and does not keep it;
+						// b is not modified until glob has returned.
+						ok = glob(unsafe.String(unsafe.SliceData(b), len(b)), resource, false, nil)
+						break
+					}
 				}
 				var miss []string
 				ok, miss = matchResourceVars(r, resource, vars, ctx)
