@@ -81,7 +81,12 @@ func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Re
 			cs = &cp.stmts[i]
 		}
 		keys := evalStatementInto(tr, st, cs, vars, layer, req, ra, ks.begin(), &stale)
-		tr.MissingKeys = ks.commit(len(pe.Traces)-1, keys)
+		// The trace is zero before evalStatementInto; empty pointer-bearing
+		// fields are not stored (a pointer store runs a write barrier while
+		// the GC marks).
+		if mk := ks.commit(len(pe.Traces)-1, keys); mk != nil {
+			tr.MissingKeys = mk
+		}
 		tr.PolicyIndex = policyIndex
 		tr.SubIndex = sub
 		if tr.Matched {
@@ -121,7 +126,8 @@ const (
 // noStmt stands for "no compiled form": every element takes the reference path.
 var noStmt cStmt
 
-// evalStatementInto traces one statement. cs is its compiled form, nil for
+// evalStatementInto traces one statement into tr, which must be zero (fields
+// that stay empty are not written). cs is its compiled form, nil for
 // the reference path; every compiled element is checked against the
 // statement's current text and stale is set when one differs (that element is
 // then matched by the reference path). The statement's missing keys are
@@ -133,7 +139,9 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 	}
 	tr.Layer = layer
 	tr.StatementIndex = st.Index
-	tr.Sid = st.Sid
+	if st.Sid != "" {
+		tr.Sid = st.Sid
+	}
 	tr.Effect = st.Effect
 	tr.Stmt = st
 	// Action.
@@ -158,8 +166,10 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 	npExempt := false
 	switch {
 	case st.Principal != nil:
-		tr.PrincipalClass = matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, layer, deny, stale)
-		tr.PrincipalMatched = tr.PrincipalClass != ClassNone
+		if c := matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, layer, deny, stale); c != ClassNone {
+			tr.PrincipalClass = c
+			tr.PrincipalMatched = true
+		}
 	case st.NotPrincipal != nil:
 		if deny && req.Principal.HasBoundary {
 			tr.PrincipalMatched = true
