@@ -235,8 +235,30 @@ func (in *inputs) prepareAccessPoint() error {
 // part and no policy can lift it, so it is a refusal before policy evaluation
 // (decision rejected, layer none), like the other S3 refusals of spec 1.3
 // step 0; never allowed.
+//
+// Before that: access points accept only signed (Signature Version 4)
+// requests over HTTPS; an anonymous, SigV2 or plain-HTTP request through one
+// is refused whatever the policies say (spec 2.6 [S-AP], the access point
+// restrictions), never allowed.
 func (in *inputs) apNetworkRefusal() *stage {
-	if in.ap == nil || !in.ap.vpcOrigin {
+	if in.ap == nil {
+		return nil
+	}
+	why := ""
+	switch {
+	case in.p.Kind == authz.Anonymous:
+		why = "access points do not accept anonymous requests"
+	case in.env.sigV2:
+		why = "access points accept only requests signed with Signature Version 4 (s3:signatureversion is AWS, SigV2)"
+	case !in.env.tls:
+		why = "access points accept only HTTPS requests (aws:SecureTransport is false)"
+	}
+	if why != "" {
+		return &stage{decision: authz.Rejected, layer: authz.LayerNone,
+			reason: "rejected (403 AccessDenied): the request goes through the access point " + in.ap.arn + ", and " + why,
+			fixes:  []Fix{{Kind: "request", Text: "send a request signed with Signature Version 4 over HTTPS, or use the bucket directly (without " + KeyAccessPointArn + ")"}}}
+	}
+	if !in.ap.vpcOrigin {
 		return nil
 	}
 	vpc, ok := single(in.env.ctx, "aws:SourceVpc")
