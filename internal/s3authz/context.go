@@ -251,10 +251,15 @@ func buildContext(user map[string][]string, p authz.Principal, bucketOwner strin
 			return nil, &InputError{Field: "context", Index: -1, Err: err}
 		}
 	}
-	// Requests through a VPC endpoint carry no aws:SourceIp (spec 1.8, 6.8).
-	if _, vpce := c.Get("aws:SourceVpce"); vpce {
-		if _, ip := c.Get("aws:SourceIp"); ip {
-			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("aws:SourceIp and aws:SourceVpce together: requests through a VPC endpoint carry no aws:SourceIp (spec 1.8); give the private address as aws:VpcSourceIp")}
+	// Requests through a VPC endpoint carry aws:SourceVpce, aws:SourceVpc and
+	// aws:VpcSourceIp and no aws:SourceIp (spec 1.8, 6.8): a context with
+	// both claims a VPC for an internet request (which would slip past a Deny
+	// on aws:SourceVpc or an access point's VPC network origin).
+	if _, ip := c.Get("aws:SourceIp"); ip {
+		for _, k := range [...]string{"aws:SourceVpce", "aws:SourceVpc", "aws:VpcSourceIp"} {
+			if _, vpc := c.Get(k); vpc {
+				return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("aws:SourceIp and %s together: requests through a VPC endpoint carry no aws:SourceIp (spec 1.8); give the private address as aws:VpcSourceIp%s", k, dropHint(k))}
+			}
 		}
 	}
 	// principal-derived keys, unless the caller set them: in the base
@@ -287,6 +292,16 @@ func buildContext(user map[string][]string, p authz.Principal, bucketOwner strin
 	}
 	sort.Strings(env.grantKeys)
 	return env, nil
+}
+
+// dropHint completes the aws:SourceIp contradiction error for the keys that
+// only a request through a VPC endpoint carries (aws:SourceVpce keeps its
+// original message).
+func dropHint(k string) string {
+	if k == "aws:SourceVpce" {
+		return ""
+	}
+	return ", or drop " + k + " for a request from the internet"
 }
 
 // setUserKey stores one key of the caller's context (lk: lower-cased k).
