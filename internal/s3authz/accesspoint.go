@@ -225,6 +225,16 @@ func (in *inputs) prepareAccessPoint() error {
 		}
 		ctx.Set(kv[0], kv[1])
 	}
+	// The request is sent to the access point's Region (its endpoint), so
+	// aws:RequestedRegion is that Region; a caller value that differs
+	// contradicts the access point (spec 2.1, 2.6, 6.8).
+	for k, v := range in.req.Context {
+		if strings.EqualFold(k, "aws:RequestedRegion") && (len(v) != 1 || strings.TrimSpace(v[0]) != ap.region) {
+			return ctxErr("context key aws:RequestedRegion = %q contradicts %s (%s): a request through the access point goes to its Region %q", strings.Join(v, ","), KeyAccessPointArn, ap.arn, ap.region)
+		}
+	}
+	ctx.Set("aws:RequestedRegion", ap.region)
+	in.env.region = ap.region
 	in.ap = ap
 	in.bpa = s3model.Effective(in.bucketBPA, in.accountBPA, ap.bpa)
 	return nil

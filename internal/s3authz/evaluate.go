@@ -286,6 +286,10 @@ func prepare(req *Request) (*inputs, error) {
 			}
 		}
 	}
+	// before the encryption defaults: the access point sets the Region
+	if err := in.prepareAccessPoint(); err != nil {
+		return nil, err
+	}
 	// request ACL headers
 	ctx := in.env.ctx
 	if v, ok := single(ctx, "s3:x-amz-acl"); ok {
@@ -324,9 +328,6 @@ func prepare(req *Request) (*inputs, error) {
 				return nil, err
 			}
 		}
-	}
-	if err := in.prepareAccessPoint(); err != nil {
-		return nil, err
 	}
 	if err := in.prepareObjectState(); err != nil {
 		return nil, err
