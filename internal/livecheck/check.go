@@ -199,6 +199,8 @@ func describe(e *awsread.ReadError) string {
 	var b strings.Builder
 	b.WriteString(e.Operation)
 	switch {
+	case e.Code == codeNotRead:
+		b.WriteString(" is not read live")
 	case e.Code != "":
 		b.WriteString(" failed with " + e.Code)
 	default:
@@ -225,6 +227,8 @@ func suggestion(f Failure) string {
 		return fmt.Sprintf("allow the provider's credentials to call %s, or set %s in the configuration", f.Err.Operation, what)
 	case f.Err.NotImplemented:
 		return fmt.Sprintf("the endpoint does not implement %s: set %s in the configuration", f.Err.Operation, what)
+	case f.Err.Code == codeNotRead:
+		return fmt.Sprintf("set %s in the configuration (live mode does not call %s)", what, f.Err.Operation)
 	}
 	return fmt.Sprintf("set %s in the configuration, or fix the live read (%s)", what, f.Err.Operation)
 }

@@ -205,6 +205,8 @@ func (f *filler) fill(ctx context.Context) {
 		f.set(InVPCEndpointPolicy, srcNoVPCE)
 	}
 
+	f.accessPointInputs()
+
 	// Wave 1: what depends on nothing but the configuration.
 	var wave1 []func()
 	if in.BucketPolicy != nil {
@@ -450,6 +452,58 @@ func (f *filler) fill(ctx context.Context) {
 			f.set(InObjectACL, "live: s3:GetObjectAcl")
 		}
 	}
+}
+
+// codeNotRead marks a ReadError for an input live mode does not read: the
+// configuration must give it.
+const codeNotRead = "NotRead"
+
+// accessPointInputs: a request through an access point (context
+// s3access:AccessPointArn) is decided with the access point's policy and
+// network origin, which live mode does not read. The engine takes absent
+// values as "no access point policy, Internet origin"; live mode must not
+// assume that, so each one the context leaves out is a failure of the
+// bucket_policy layer (the layer the access point policy is reported
+// under), and the decision is unknown.
+func (f *filler) accessPointInputs() {
+	has := func(key string) bool {
+		for k := range f.in.Context {
+			if strings.EqualFold(strings.TrimSpace(k), key) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(s3authz.KeyAccessPointArn) {
+		return
+	}
+	type need struct {
+		given     bool
+		key, op   string
+		assumed   string
+		readLayer string
+	}
+	for _, n := range []need{
+		{has(s3authz.KeyAccessPointPolicy), s3authz.KeyAccessPointPolicy, "s3control:GetAccessPointPolicy", "no access point policy", "access_point_policy"},
+		{has(s3authz.KeyAccessPointNetworkOrigin) || has(s3authz.KeyAccessPointVpcID), s3authz.KeyAccessPointNetworkOrigin, "s3control:GetAccessPoint", "Internet network origin", "access_point_network_origin"},
+	} {
+		if n.given {
+			continue
+		}
+		f.fail("bucket_policy", "context."+n.key, &awsread.ReadError{Layer: n.readLayer, Operation: n.op, Code: codeNotRead,
+			Err: fmt.Errorf("the request goes through access point %s (context %s) and context %s is not given; live mode does not read access points and does not assume %s",
+				strings.Join(f.in.Context[ctxKey(f.in.Context, s3authz.KeyAccessPointArn)], ", "), s3authz.KeyAccessPointArn, n.key, n.assumed)})
+	}
+}
+
+// ctxKey returns the spelling of key (case-insensitive) used in c.
+func ctxKey(c map[string][]string, key string) string {
+	for k := range c {
+		if strings.EqualFold(strings.TrimSpace(k), key) {
+			return k
+		}
+	}
+	return key
 }
 
 // identityReads returns the reads of the principal's identity policies and boundary.
