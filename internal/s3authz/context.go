@@ -35,6 +35,7 @@ const (
 	KeyObjectLockRetainUntil     = "s3access:ObjectLockRetainUntil"
 	KeyObjectLegalHold           = "s3access:ObjectLegalHold"
 	KeyBypassGovernanceRetention = "s3access:BypassGovernanceRetention"
+	KeyNewObjectLockRetainUntil  = "s3access:NewObjectLockRetainUntil"
 	KeyRequesterPays             = "s3access:RequesterPays"
 	KeyRequestPayer              = "s3access:RequestPayer"
 	KeyBlockedEncryptionTypes    = "s3access:BlockedEncryptionTypes"
@@ -58,6 +59,7 @@ var pseudoKeys = map[string]string{
 	"s3access:objectlockretainuntil":     KeyObjectLockRetainUntil,
 	"s3access:objectlegalhold":           KeyObjectLegalHold,
 	"s3access:bypassgovernanceretention": KeyBypassGovernanceRetention,
+	"s3access:newobjectlockretainuntil":  KeyNewObjectLockRetainUntil,
 	"s3access:requesterpays":             KeyRequesterPays,
 	"s3access:requestpayer":              KeyRequestPayer,
 	"s3access:blockedencryptiontypes":    KeyBlockedEncryptionTypes,

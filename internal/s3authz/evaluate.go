@@ -379,6 +379,9 @@ func (in *inputs) decide() *stage {
 		last.fixes = []Fix{{Kind: "request", Text: "call " + in.plan.Operation + " with credentials of the bucket owner account " + in.bucketOwner}}
 		return last
 	}
+	if u := in.retentionUnknown(last); u != nil {
+		return u
+	}
 	if k := in.evalKMS(last); k != nil {
 		return k
 	}

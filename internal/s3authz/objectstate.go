@@ -17,6 +17,9 @@ import (
 //     s3access:ObjectLegalHold (ON or OFF) its legal hold;
 //     s3access:BypassGovernanceRetention = true: the request sends
 //     x-amz-bypass-governance-retention: true.
+//     s3access:NewObjectLockRetainUntil (RFC 3339): the retain-until date a
+//     PutObjectRetention request writes (same mode); needed to decide it
+//     while a retention is in force.
 //   - s3access:RequesterPays = true: the bucket is a Requester Pays bucket;
 //     s3access:RequestPayer = requester: the request sends
 //     x-amz-request-payer: requester (IAM has no condition key for it).
@@ -31,6 +34,7 @@ type objectState struct {
 	retainUntil *time.Time
 	legalHold   bool
 	bypassGov   bool
+	newUntil    *time.Time // the retain-until date PutObjectRetention writes
 
 	requesterPays bool
 	payer         bool // x-amz-request-payer: requester
@@ -75,6 +79,15 @@ func (in *inputs) prepareObjectState() error {
 		}
 		s.retainUntil = &t
 	}
+	if v, ok, err := in.one(KeyNewObjectLockRetainUntil); err != nil {
+		return err
+	} else if ok {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return ctxErr("%s %q: expected an RFC 3339 time such as 2030-01-01T00:00:00Z", KeyNewObjectLockRetainUntil, v)
+		}
+		s.newUntil = &t
+	}
 	if v, ok, err := in.one(KeyObjectLegalHold); err != nil {
 		return err
 	} else if ok {
@@ -117,7 +130,7 @@ func (in *inputs) prepareObjectState() error {
 			}
 		}
 	}
-	if s.bypassGov && in.permanentDelete() && s.lockMode == "GOVERNANCE" && in.retentionActive() {
+	if s.bypassGov && (in.permanentDelete() || in.retentionShortened()) && s.lockMode == "GOVERNANCE" && in.retentionActive() {
 		in.plan.Needs = append(in.plan.Needs, permNeed{Action: "s3:BypassGovernanceRetention"})
 	}
 	return nil
@@ -127,6 +140,48 @@ func (in *inputs) prepareObjectState() error {
 // version id), which Object Lock protects (spec 2.7).
 func (in *inputs) permanentDelete() bool {
 	return in.hasNeed("s3:DeleteObjectVersion")
+}
+
+// retentionUpdate: the request writes an object version's retention
+// (PutObjectRetention), which an active retention constrains (spec 2.7).
+func (in *inputs) retentionUpdate() bool {
+	return in.hasNeed("s3:PutObjectRetention")
+}
+
+// retentionShortened: a PutObjectRetention moves a known retain-until date
+// of an active retention earlier.
+func (in *inputs) retentionShortened() bool {
+	s := &in.state
+	return in.retentionUpdate() && in.retentionActive() && s.retainUntil != nil && s.newUntil != nil && s.newUntil.Before(*s.retainUntil)
+}
+
+// retentionUnknown is the unknown of a PutObjectRetention that the policies
+// allow on an object version under an active retention when the new or the
+// current retain-until date is not given: extending is allowed, shortening
+// COMPLIANCE is refused and shortening GOVERNANCE needs the bypass, so the
+// decision depends on them. It returns nil when nothing is missing.
+func (in *inputs) retentionUnknown(st *stage) *stage {
+	s := &in.state
+	if !in.retentionUpdate() || !in.retentionActive() {
+		return nil
+	}
+	var missing []string
+	if s.newUntil == nil {
+		missing = append(missing, "context."+KeyNewObjectLockRetainUntil)
+	}
+	if s.retainUntil == nil {
+		missing = append(missing, "context."+KeyObjectLockRetainUntil)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	st.decision, st.layer = authz.Unknown, authz.LayerNone
+	st.reason = "unknown: the policies allow " + in.plan.Operation + ", but the object version is under Object Lock " + s.lockMode +
+		" retention and S3 refuses a retention that shortens it (COMPLIANCE: always; GOVERNANCE: without x-amz-bypass-governance-retention and s3:BypassGovernanceRetention); give " +
+		strings.Join(missing, " and ") + " (RFC 3339) so the decision can be made"
+	st.missing = missing
+	st.fixes = nil
+	return st
 }
 
 func (in *inputs) retentionActive() bool {
@@ -159,6 +214,21 @@ func (in *inputs) stateRefusal() *stage {
 				return refused("rejected (403 AccessDenied): the object version is under Object Lock GOVERNANCE retention ("+until+") and the request does not send x-amz-bypass-governance-retention: true",
 					Fix{Kind: "request", Setting: KeyBypassGovernanceRetention, Value: "true", Text: "send x-amz-bypass-governance-retention: true with a principal allowed s3:BypassGovernanceRetention on the object, or wait until the retention expires"})
 			}
+		}
+	}
+	if in.retentionUpdate() && s.newUntil != nil && !s.newUntil.After(now()) {
+		return refused("rejected (400 InvalidArgument): the new retain-until date ("+KeyNewObjectLockRetainUntil+" = "+s.newUntil.UTC().Format(time.RFC3339)+") is not in the future",
+			Fix{Kind: "request", Setting: KeyNewObjectLockRetainUntil, Text: "write a retain-until date in the future"})
+	}
+	if in.retentionShortened() {
+		what := "the new retain-until date " + s.newUntil.UTC().Format(time.RFC3339) + " is earlier than the current " + s.retainUntil.UTC().Format(time.RFC3339)
+		if s.lockMode == "COMPLIANCE" {
+			return refused("rejected (403 AccessDenied): the object version is under Object Lock COMPLIANCE retention and "+what+"; no one, the root user included, can shorten a compliance retention",
+				Fix{Kind: "request", Setting: KeyNewObjectLockRetainUntil, Text: "write a retain-until date no earlier than " + s.retainUntil.UTC().Format(time.RFC3339) + " (a compliance retention can only be extended)"})
+		}
+		if !s.bypassGov {
+			return refused("rejected (403 AccessDenied): the object version is under Object Lock GOVERNANCE retention, "+what+" and the request does not send x-amz-bypass-governance-retention: true",
+				Fix{Kind: "request", Setting: KeyBypassGovernanceRetention, Value: "true", Text: "send x-amz-bypass-governance-retention: true with a principal allowed s3:BypassGovernanceRetention on the object, or write a retain-until date no earlier than " + s.retainUntil.UTC().Format(time.RFC3339)})
 		}
 	}
 	if s.requesterPays {

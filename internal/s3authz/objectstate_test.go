@@ -106,3 +106,77 @@ func TestObjectStateRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestPutObjectRetentionUnderLock: PutObjectRetention on an object version
+// under an active Object Lock retention depends on the new retain-until
+// date (spec 2.7): extending is allowed, shortening COMPLIANCE is refused
+// for everyone, shortening GOVERNANCE needs the bypass header and
+// s3:BypassGovernanceRetention; without the dates the decision is unknown
+// (it was allowed).
+func TestPutObjectRetentionUnderLock(t *testing.T) {
+	saved := now
+	now = func() time.Time { return time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC) }
+	defer func() { now = saved }()
+	allowAll := pj(allowS(nil, "s3:*", "*"))
+	ret := func(principal string, ctx map[string][]string) func() *Request {
+		return func() *Request {
+			c := map[string][]string{"aws:SourceIp": {"203.0.113.10"}}
+			for k, v := range ctx {
+				c[k] = v
+			}
+			return &Request{Principal: principal, Action: "PutObjectRetention", Bucket: "bkt", Key: sp("k"), BucketAccountID: A,
+				BlockPublicAccess: &BPA{}, IdentityPolicies: []string{allowAll}, Context: c}
+		}
+	}
+	lock := func(mode string, kv ...string) map[string][]string {
+		c := map[string][]string{KeyObjectLockMode: {mode}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			c[kv[i]] = []string{kv[i+1]}
+		}
+		return c
+	}
+	const cur, later, earlier, past = "2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z", "2029-01-01T00:00:00Z", "2024-01-01T00:00:00Z"
+	newKey, curKey := "context."+KeyNewObjectLockRetainUntil, "context."+KeyObjectLockRetainUntil
+	root := "arn:aws:iam::111111111111:root"
+	runAPCases(t, []apCase{
+		{"compliance, new date not given: unknown", "2.7", ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur)), "unknown", "none", []string{newKey}, nil},
+		{"governance, new date not given: unknown", "2.7", ret(uA, lock("GOVERNANCE", KeyObjectLockRetainUntil, cur)), "unknown", "none", []string{newKey}, nil},
+		{"compliance without a current date (taken as in force), new date given: unknown", "2.7", ret(uA, lock("COMPLIANCE", KeyNewObjectLockRetainUntil, later)), "unknown", "none", []string{curKey}, nil},
+		{"compliance, extended: allowed", "2.7", ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, later)), "allowed", "identity", nil, nil},
+		{"compliance, same date: allowed", "2.7", ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, cur)), "allowed", "identity", nil, nil},
+		{"compliance, shortened, root: rejected", "2.7", ret(root, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, earlier)), "rejected", "none", []string{"COMPLIANCE", "root user included"}, nil},
+		{"compliance, shortened with the bypass header: rejected", "2.7", ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, earlier, KeyBypassGovernanceRetention, "true")), "rejected", "none", []string{"COMPLIANCE"}, nil},
+		{"governance, shortened without the bypass header: rejected", "2.7", ret(uA, lock("GOVERNANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, earlier)), "rejected", "none", []string{"x-amz-bypass-governance-retention"}, nil},
+		{"governance, shortened with bypass and s3:BypassGovernanceRetention: allowed", "2.7", ret(uA, lock("GOVERNANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, earlier, KeyBypassGovernanceRetention, "true")), "allowed", "identity", nil, nil},
+		{"governance, shortened with bypass but without the permission: implicit deny", "2.7", func() *Request {
+			r := ret(uA, lock("GOVERNANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, earlier, KeyBypassGovernanceRetention, "true"))()
+			r.IdentityPolicies = []string{pj(allowS(nil, "s3:PutObjectRetention", "arn:aws:s3:::bkt/*"))}
+			return r
+		}, "implicit_deny", "identity", []string{"s3:BypassGovernanceRetention"}, nil},
+		{"governance, extended without bypass: allowed", "2.7", ret(uA, lock("GOVERNANCE", KeyObjectLockRetainUntil, cur, KeyNewObjectLockRetainUntil, later)), "allowed", "identity", nil, nil},
+		{"new date in the past: rejected", "2.7", ret(uA, lock("GOVERNANCE", KeyObjectLockRetainUntil, past, KeyNewObjectLockRetainUntil, past)), "rejected", "none", []string{"not in the future"}, nil},
+		{"expired retention, new date not given: allowed", "2.7", ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, past)), "allowed", "identity", nil, nil},
+		{"no retention: allowed", "2.7", ret(uA, map[string][]string{}), "allowed", "identity", nil, nil},
+		{"policies deny: the deny, not unknown", "2.7", func() *Request {
+			r := ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur))()
+			r.IdentityPolicies = []string{pj(allowS(nil, "s3:GetObject", "arn:aws:s3:::bkt/*"))}
+			return r
+		}, "implicit_deny", "identity", nil, nil},
+	})
+	t.Run("unknown names the missing input", func(t *testing.T) {
+		res, err := Evaluate(ret(uA, lock("COMPLIANCE", KeyObjectLockRetainUntil, cur))())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Allowed || res.Decision != "unknown" || len(res.Fixes) != 1 || res.Fixes[0].Kind != "input" || res.Fixes[0].Setting != newKey {
+			t.Errorf("allowed %v decision %s fixes %+v: want unknown with one input fix naming %s", res.Allowed, res.Decision, res.Fixes, newKey)
+		}
+	})
+	t.Run("bad new date", func(t *testing.T) {
+		_, err := Evaluate(ret(uA, lock("COMPLIANCE", KeyNewObjectLockRetainUntil, "soon"))())
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Field != "context" || !strings.Contains(err.Error(), KeyNewObjectLockRetainUntil) {
+			t.Fatalf("want InputError on context naming %s, got %v", KeyNewObjectLockRetainUntil, err)
+		}
+	})
+}
