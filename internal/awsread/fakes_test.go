@@ -64,7 +64,7 @@ func TestS3LayersFake(t *testing.T) {
 	ctx := context.Background()
 
 	bpa, src, err := r.BucketPublicAccessBlock(ctx, "enc")
-	if err != nil || *bpa != (awsread.BPA{true, true, true, true}) || src != "live: s3:GetPublicAccessBlock" {
+	if err != nil || *bpa != (awsread.BPA{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}) || src != "live: s3:GetPublicAccessBlock" {
 		t.Errorf("bucket BPA = %+v %s %v", bpa, src, err)
 	}
 	if bpa, _, err := r.BucketPublicAccessBlock(ctx, "plain"); bpa != nil || err != nil {
@@ -81,7 +81,7 @@ func TestS3LayersFake(t *testing.T) {
 	if err != nil || info.ACLError != nil {
 		t.Fatalf("ObjectInfo: %v / %v", err, info.ACLError)
 	}
-	wantACL := &awsread.ACL{Owner: owner, Grants: []awsread.Grant{{owner, "FULL_CONTROL"}, {"AllUsers", "READ"}, {"AuthenticatedUsers", "READ_ACP"}, {"LogDelivery", "WRITE"}}}
+	wantACL := &awsread.ACL{Owner: owner, Grants: []awsread.Grant{{Grantee: owner, Permission: "FULL_CONTROL"}, {Grantee: "AllUsers", Permission: "READ"}, {Grantee: "AuthenticatedUsers", Permission: "READ_ACP"}, {Grantee: "LogDelivery", Permission: "WRITE"}}}
 	if info.SSE != "aws:kms" || info.KMSKeyID != "arn:aws:kms:us-east-1:111111111111:key/k1" || !info.BucketKeyEnabled || !reflect.DeepEqual(info.ACL, wantACL) {
 		t.Errorf("ObjectInfo = %+v, ACL %+v", info, info.ACL)
 	}

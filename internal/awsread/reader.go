@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/s3access/terraform-provider-s3access/internal/s3model"
 )
 
 // Source says where a layer's input came from: "config" (set in the
@@ -27,10 +29,7 @@ func (s Source) IsLive() bool { return strings.HasPrefix(string(s), "live:") }
 // Grant is one ACL grant. Grantee: a 12-digit account id, a canonical user id,
 // an email address (as S3 returns it), "AllUsers", "AuthenticatedUsers" or
 // "LogDelivery". Permission: READ, WRITE, READ_ACP, WRITE_ACP, FULL_CONTROL.
-type Grant struct {
-	Grantee    string
-	Permission string
-}
+type Grant = s3model.Grant
 
 // ACL is a bucket or object ACL as read: the owner's canonical id and the grants.
 type ACL struct {
@@ -39,12 +38,7 @@ type ACL struct {
 }
 
 // BPA is one level of Block Public Access settings.
-type BPA struct {
-	BlockPublicAcls       bool
-	IgnorePublicAcls      bool
-	BlockPublicPolicy     bool
-	RestrictPublicBuckets bool
-}
+type BPA = s3model.BPASettings
 
 // Encryption is a bucket's default encryption (first rule).
 type Encryption struct {

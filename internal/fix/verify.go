@@ -84,8 +84,8 @@ func toBPA(b *s3model.BPASettings) *s3authz.BPA {
 	if b == nil {
 		return &s3authz.BPA{} // no configuration: all off
 	}
-	return &s3authz.BPA{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls,
-		BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
+	c := *b
+	return &c
 }
 
 // PolicyPublicity classifies a whole bucket policy (nil: not public) and

@@ -639,7 +639,8 @@ func bpa(b *awsread.BPA) *s3authz.BPA {
 	if b == nil {
 		return &s3authz.BPA{}
 	}
-	return &s3authz.BPA{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
+	c := *b
+	return &c
 }
 
 func levels(lv []awsread.OrgLevel) [][]string {

@@ -118,14 +118,6 @@ func (d *bucketExposureDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-func bpaSettings(m *bpaModel) *s3model.BPASettings {
-	b := m.engine()
-	if b == nil {
-		return nil
-	}
-	return &s3model.BPASettings{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
-}
-
 func (d *bucketExposureDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m bucketExposureModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -136,8 +128,8 @@ func (d *bucketExposureDataSource) Read(ctx context.Context, req datasource.Read
 		Bucket:          m.Bucket.ValueString(),
 		BucketAccountID: m.BucketAccountID.ValueString(),
 		BucketPolicy:    m.BucketPolicy.ValueString(),
-		BPA:             bpaSettings(m.BlockPublicAccess),
-		AccountBPA:      bpaSettings(m.AccountBlockPublicAccess),
+		BPA:             m.BlockPublicAccess.engine(),
+		AccountBPA:      m.AccountBlockPublicAccess.engine(),
 		ObjectOwnership: m.ObjectOwnership.ValueString(),
 	}
 	if m.BucketACL != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/s3access/terraform-provider-s3access/internal/lint"
 	"github.com/s3access/terraform-provider-s3access/internal/livecheck"
 	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
-	"github.com/s3access/terraform-provider-s3access/internal/s3model"
 )
 
 var _ datasource.DataSourceWithConfigure = (*bucketExposureDataSource)(nil)
@@ -52,21 +51,12 @@ func fillExposureLive(ctx context.Context, data *ProviderData, m *bucketExposure
 	if out.BucketPolicy != nil {
 		in.BucketPolicy = *out.BucketPolicy
 	}
-	in.BPA = modelBPA(out.BlockPublicAccess)
-	in.AccountBPA = modelBPA(out.AccountBlockPublicAccess)
+	in.BPA = out.BlockPublicAccess
+	in.AccountBPA = out.AccountBlockPublicAccess
 	in.ObjectOwnership = out.ObjectOwnership
 	if m.BucketACL == nil && out.BucketACL != nil {
 		in.BucketACL = &lint.ACL{Canned: out.BucketACL.Canned}
-		for _, g := range out.BucketACL.Grants {
-			in.BucketACL.Grants = append(in.BucketACL.Grants, s3model.Grant{Grantee: g.Grantee, Permission: g.Permission})
-		}
+		in.BucketACL.Grants = append(in.BucketACL.Grants, out.BucketACL.Grants...)
 	}
 	return true
-}
-
-func modelBPA(b *s3authz.BPA) *s3model.BPASettings {
-	if b == nil {
-		return nil
-	}
-	return &s3model.BPASettings{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
 }

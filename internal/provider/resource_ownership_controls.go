@@ -129,7 +129,7 @@ func planOwnership(ctx context.Context, be *awsBackend, bucket, target string, m
 			if g.Grantee == acl.Owner {
 				continue // the owner's own grant (its id may not be a 64-hex canonical id on S3-compatible servers)
 			}
-			in.Grants = append(in.Grants, s3model.Grant{Grantee: g.Grantee, Permission: g.Permission})
+			in.Grants = append(in.Grants, g)
 		}
 	}
 	plan, err := fix.PlanOwnership(in)

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/s3access/terraform-provider-s3access/internal/awsread"
 	"github.com/s3access/terraform-provider-s3access/internal/fix"
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
 	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
@@ -129,17 +128,6 @@ func (r *publicReadResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 }
 
-func toModelBPA(b *awsread.BPA) *s3model.BPASettings {
-	if b == nil {
-		return nil
-	}
-	return &s3model.BPASettings{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
-}
-
-func toReadBPA(b s3model.BPASettings) awsread.BPA {
-	return awsread.BPA{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
-}
-
 // accountBPA reads the caller's account id and its account-level BPA.
 func accountBPA(ctx context.Context, be *awsBackend) (string, *s3model.BPASettings, error) {
 	acct, _, err := be.r.CallerAccount(ctx)
@@ -150,7 +138,7 @@ func accountBPA(ctx context.Context, be *awsBackend) (string, *s3model.BPASettin
 	if err != nil {
 		return acct, nil, fmt.Errorf("cannot read the account-level Block Public Access of %s, so it is unknown whether S3 would accept a public policy: %w", acct, err)
 	}
-	return acct, toModelBPA(b), nil
+	return acct, b, nil
 }
 
 // ModifyPlan refuses, at plan time, a public read that the account-level
@@ -201,7 +189,7 @@ func (r *publicReadResource) apply(ctx context.Context, m *publicReadModel, crea
 	if err != nil {
 		return nil, err
 	}
-	plan, err := fix.PlanPublicRead(fix.PublicReadInput{Bucket: bucket, Sid: m.Sid.ValueString(), Prefixes: prefixes, BucketBPA: toModelBPA(bb), AccountBPA: abpa, AccountID: acct})
+	plan, err := fix.PlanPublicRead(fix.PublicReadInput{Bucket: bucket, Sid: m.Sid.ValueString(), Prefixes: prefixes, BucketBPA: bb, AccountBPA: abpa, AccountID: acct})
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +203,7 @@ func (r *publicReadResource) apply(ctx context.Context, m *publicReadModel, crea
 	}
 	// 1. Lift the bucket-level settings and wait until they read back lifted.
 	if plan.NewBucketBPA != nil {
-		if err := retryWrite(ctx, func() error { return be.w.PutBucketPublicAccessBlock(ctx, bucket, toReadBPA(*plan.NewBucketBPA)) }, nil); err != nil {
+		if err := retryWrite(ctx, func() error { return be.w.PutBucketPublicAccessBlock(ctx, bucket, *plan.NewBucketBPA) }, nil); err != nil {
 			return nil, err
 		}
 		deadline := time.Now().Add(bpaSettle)
@@ -267,7 +255,7 @@ func verifyBucket(ctx context.Context, be *awsBackend, bucket, acct string, pol 
 	if err != nil {
 		return fmt.Errorf("re-check: %w", err)
 	}
-	state := fix.BucketState{Bucket: bucket, AccountID: acct, Policy: pol, BucketBPA: toModelBPA(bb), AccountBPA: abpa, Ownership: own}
+	state := fix.BucketState{Bucket: bucket, AccountID: acct, Policy: pol, BucketBPA: bb, AccountBPA: abpa, Ownership: own}
 	if own != string(s3model.BucketOwnerEnforced) {
 		// ACLs are evaluated: the engine needs the bucket ACL (grants to the owner itself do not matter here).
 		a, _, err := be.r.BucketACL(ctx, bucket)
@@ -277,7 +265,7 @@ func verifyBucket(ctx context.Context, be *awsBackend, bucket, acct string, pol 
 		acl := &s3authz.ACL{}
 		for _, g := range a.Grants {
 			if g.Grantee != a.Owner {
-				acl.Grants = append(acl.Grants, s3authz.Grant{Grantee: g.Grantee, Permission: g.Permission})
+				acl.Grants = append(acl.Grants, g)
 			}
 		}
 		state.ACL = acl
@@ -437,8 +425,8 @@ func (r *publicReadResource) Delete(ctx context.Context, req resource.DeleteRequ
 		resp.Diagnostics.AddError("Cannot restore Block Public Access", err.Error())
 		return
 	}
-	if nb := fix.RestoreBPA(toModelBPA(bb), m.ChangedBlockPublicPolicy.ValueBool(), m.ChangedRestrictPublicBuckets.ValueBool()); nb != nil {
-		if err := retryWrite(ctx, func() error { return be.w.PutBucketPublicAccessBlock(ctx, bucket, toReadBPA(*nb)) }, nil); err != nil {
+	if nb := fix.RestoreBPA(bb, m.ChangedBlockPublicPolicy.ValueBool(), m.ChangedRestrictPublicBuckets.ValueBool()); nb != nil {
+		if err := retryWrite(ctx, func() error { return be.w.PutBucketPublicAccessBlock(ctx, bucket, *nb) }, nil); err != nil {
 			resp.Diagnostics.AddError("Cannot restore Block Public Access", err.Error())
 		}
 	}

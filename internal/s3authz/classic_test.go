@@ -92,7 +92,7 @@ func applyFix(t *testing.T, r *Request, f Fix) bool {
 			target = &r.AccountBlockPublicAccess
 		}
 		if *target == nil {
-			*target = &BPA{true, true, true, true}
+			*target = &BPA{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 			if f.Level == "account" {
 				*target = &BPA{}
 			}

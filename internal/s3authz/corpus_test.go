@@ -90,7 +90,7 @@ func (b *bpaJSON) engine() *BPA {
 	if b == nil {
 		return nil
 	}
-	return &BPA{b.BlockPublicAcls, b.IgnorePublicAcls, b.BlockPublicPolicy, b.RestrictPublicBuckets}
+	return &BPA{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
 }
 
 func (a *aclJSON) engine() *ACL {
@@ -99,7 +99,7 @@ func (a *aclJSON) engine() *ACL {
 	}
 	out := &ACL{Canned: a.Canned}
 	for _, g := range a.Grants {
-		out.Grants = append(out.Grants, Grant{g.Grantee, g.Permission})
+		out.Grants = append(out.Grants, Grant{Grantee: g.Grantee, Permission: g.Permission})
 	}
 	return out
 }

@@ -170,7 +170,7 @@ func toBPA(b *BPA, def bool) s3model.BPASettings {
 	if b == nil {
 		return s3model.BPASettings{BlockPublicAcls: def, IgnorePublicAcls: def, BlockPublicPolicy: def, RestrictPublicBuckets: def}
 	}
-	return s3model.BPASettings{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls, BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets}
+	return *b
 }
 
 func prepare(req *Request) (*inputs, error) {
@@ -281,7 +281,7 @@ func prepare(req *Request) (*inputs, error) {
 			}
 		}
 		for i, g := range acl.a.Grants {
-			if err := s3model.ValidateGrant(s3model.Grant{Grantee: g.Grantee, Permission: g.Permission}); err != nil {
+			if err := s3model.ValidateGrant(g); err != nil {
 				return nil, &InputError{Field: acl.f, Index: i, Err: err}
 			}
 		}
@@ -509,7 +509,7 @@ func (in *inputs) aclGrants(acl *ACL, owner string, isBucket bool, action, what 
 	}
 	if acl != nil {
 		for _, g := range acl.Grants {
-			if n, err := s3model.NormalizeGrant(s3model.Grant{Grantee: g.Grantee, Permission: g.Permission}); err == nil {
+			if n, err := s3model.NormalizeGrant(g); err == nil {
 				all = append(all, n)
 			}
 		}

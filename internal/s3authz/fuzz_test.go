@@ -75,7 +75,7 @@ func fuzzRequest(data []byte) *Request {
 	if r.n(4) == 0 {
 		req.VPCEndpointPolicy = sp(r.policy(true))
 	}
-	req.BlockPublicAccess = &BPA{r.n(2) == 0, r.n(2) == 0, r.n(2) == 0, r.n(2) == 0}
+	req.BlockPublicAccess = &BPA{BlockPublicAcls: r.n(2) == 0, IgnorePublicAcls: r.n(2) == 0, BlockPublicPolicy: r.n(2) == 0, RestrictPublicBuckets: r.n(2) == 0}
 	req.ObjectOwnership = r.pick(fzOwnership)
 	req.ObjectACL = &ACL{Canned: r.pick(fzCanned)}
 	if r.n(3) == 0 {

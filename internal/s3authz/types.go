@@ -6,21 +6,15 @@
 // result mirrors the computed attributes. It imports no Terraform package.
 package s3authz
 
+import "github.com/s3access/terraform-provider-s3access/internal/s3model"
+
 // BPA is one level of Block Public Access settings.
-type BPA struct {
-	BlockPublicAcls       bool
-	IgnorePublicAcls      bool
-	BlockPublicPolicy     bool
-	RestrictPublicBuckets bool
-}
+type BPA = s3model.BPASettings
 
 // Grant is one ACL grant. Grantee: 12-digit account id, 64-hex canonical user
 // id, "AllUsers", "AuthenticatedUsers" or "LogDelivery". Permission: READ,
 // WRITE, READ_ACP, WRITE_ACP, FULL_CONTROL.
-type Grant struct {
-	Grantee    string
-	Permission string
-}
+type Grant = s3model.Grant
 
 // ACL is a bucket or object ACL: a canned ACL name and/or explicit grants.
 type ACL struct {

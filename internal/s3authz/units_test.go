@@ -163,7 +163,9 @@ func TestInputErrors(t *testing.T) {
 		{"object owner", func(r *Request) { r.ObjectOwnerAccountID = "x" }, "object_owner_account_id", -1},
 		{"ownership", func(r *Request) { r.ObjectOwnership = "Mine" }, "object_ownership", -1},
 		{"canned", func(r *Request) { r.ObjectACL = &ACL{Canned: "nope"} }, "object_acl", -1},
-		{"grant", func(r *Request) { r.BucketACL = &ACL{Grants: []Grant{{"AllUsers", "READ"}, {"x", "READ"}}} }, "bucket_acl", 1},
+		{"grant", func(r *Request) {
+			r.BucketACL = &ACL{Grants: []Grant{{Grantee: "AllUsers", Permission: "READ"}, {Grantee: "x", Permission: "READ"}}}
+		}, "bucket_acl", 1},
 		{"sse", func(r *Request) { r.Encryption = &Encryption{SSE: "rot13"} }, "encryption", -1},
 		{"kms key", func(r *Request) { r.Encryption = &Encryption{SSE: "aws:kms", KMSKeyARN: "k1"} }, "encryption", -1},
 		{"key policy", func(r *Request) { r.Encryption = &Encryption{SSE: "aws:kms", KMSKeyARN: K, KeyPolicy: sp(idS)} }, "encryption", -1},
