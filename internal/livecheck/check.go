@@ -90,7 +90,7 @@ func Check(ctx context.Context, r awsread.Reader, req *s3authz.Request, opts Opt
 	if strings.TrimSpace(probe.BucketAccountID) == "" {
 		probe.BucketAccountID = "000000000000"
 	}
-	pre, err := s3authz.Evaluate(&probe)
+	resourceARN, err := s3authz.Validate(&probe)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func Check(ctx context.Context, r awsread.Reader, req *s3authz.Request, opts Opt
 	switch {
 	case errors.As(err, &rf):
 		rep.Failures = rf
-		rep.Result = unknownResult(pre.ResourceARN, rf, src)
+		rep.Result = unknownResult(resourceARN, rf, src)
 		return rep, nil
 	case err != nil:
 		return nil, err
@@ -124,7 +124,7 @@ func Check(ctx context.Context, r awsread.Reader, req *s3authz.Request, opts Opt
 		f := Failure{Layer: layer, Input: field, Err: &awsread.ReadError{Layer: field, Operation: strings.TrimPrefix(string(src[field]), "live: "),
 			Code: "UnusableValue", Err: fmt.Errorf("the value read cannot be evaluated: %w", ie)}}
 		rep.Failures = []Failure{f}
-		rep.Result = unknownResult(pre.ResourceARN, rep.Failures, src)
+		rep.Result = unknownResult(resourceARN, rep.Failures, src)
 		return rep, nil
 	}
 	annotate(res, src, req.Principal)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
+	"github.com/s3access/terraform-provider-s3access/internal/authz"
 	"github.com/s3access/terraform-provider-s3access/internal/awsread"
 	"github.com/s3access/terraform-provider-s3access/internal/s3authz"
 )
@@ -611,8 +612,8 @@ func (f *filler) keyPolicyRead(ctx context.Context, enc *s3authz.Encryption, own
 }
 
 func partitionOf(principal string) string {
-	if a, err := arn.Parse(principal); err == nil && a.Partition != "" {
-		return a.Partition
+	if p, err := s3authz.ParsePrincipal(principal); err == nil && p.Partition != "" {
+		return p.Partition
 	}
 	return "aws"
 }
@@ -620,19 +621,12 @@ func partitionOf(principal string) string {
 // principalKind returns "iam" for principals whose policies can be read
 // (users, roles, sessions, root; federated users fail the read), "none" for
 // anonymous and service principals, and the principal's account.
-func principalKind(p string) (kind, account string) {
-	p = strings.TrimSpace(p)
-	if p == "anonymous" || p == "*" {
-		return "none", ""
+func principalKind(principal string) (kind, account string) {
+	p, err := s3authz.ParsePrincipal(principal)
+	if err != nil || p.Kind == authz.Anonymous || p.Kind == authz.Service {
+		return "none", "" // invalid principals are rejected by the engine
 	}
-	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
-		return "iam", p
-	}
-	a, err := arn.Parse(p)
-	if err != nil {
-		return "none", "" // service principal (validated by the engine)
-	}
-	return "iam", a.AccountID
+	return "iam", p.Account
 }
 
 func bpa(b *awsread.BPA) *s3authz.BPA {

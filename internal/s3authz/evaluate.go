@@ -151,6 +151,20 @@ func Evaluate(req *Request) (*Result, error) {
 	return r, nil
 }
 
+// Validate checks a request exactly as Evaluate does (arguments, policies,
+// context) without deciding it, and returns the ARN of the resource the
+// request is authorized against. Errors are the same *InputError values.
+func Validate(req *Request) (string, error) {
+	if req == nil {
+		return "", &InputError{Field: "request", Index: -1, Err: errors.New("no request")}
+	}
+	in, err := prepare(req)
+	if err != nil {
+		return "", err
+	}
+	return in.mainResource(), nil
+}
+
 func parsePolicy(doc string, kind policy.Kind, field string, idx int) (*policy.Policy, error) {
 	p, err := policy.ParseCached(doc, kind)
 	if err != nil {
