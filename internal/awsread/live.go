@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
 // Live reads from AWS through Clients.
@@ -165,7 +167,7 @@ func (l *LiveReader) BucketPublicAccessBlock(ctx context.Context, bucket string)
 func (l *LiveReader) AccountPublicAccessBlock(ctx context.Context, accountID string) (*BPA, Source, error) {
 	const op = "s3control:GetPublicAccessBlock"
 	src := Live(op)
-	if !isAccountID(accountID) {
+	if !policy.IsAccountID(accountID) {
 		return nil, src, &ReadError{Layer: LayerAccountBPA, Operation: op, Code: "InvalidInput",
 			Err: fmt.Errorf("account id %q is not 12 digits", accountID)}
 	}
@@ -185,18 +187,6 @@ func (l *LiveReader) AccountPublicAccessBlock(ctx context.Context, accountID str
 		return nil, src, nil
 	}
 	return bpaFrom(p.BlockPublicAcls, p.IgnorePublicAcls, p.BlockPublicPolicy, p.RestrictPublicBuckets), src, nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func (l *LiveReader) OwnershipControls(ctx context.Context, bucket string) (string, Source, error) {
@@ -411,7 +401,7 @@ func (l *LiveReader) CallerAccount(ctx context.Context) (string, Source, error) 
 		return "", src, classify(LayerCaller, op, err)
 	}
 	acct := aws.ToString(out.Account)
-	if !isAccountID(acct) {
+	if !policy.IsAccountID(acct) {
 		return "", src, &ReadError{Layer: LayerCaller, Operation: op, Code: "UnexpectedValue", Err: fmt.Errorf("account %q is not 12 digits", acct)}
 	}
 	return acct, src, nil
@@ -430,7 +420,7 @@ func (l *LiveReader) orgPolicies(ctx context.Context, accountID string, typ orgt
 	if !l.c.settings.ReadOrganizationPolicies {
 		return nil, SourceDefault, ErrOrganizationPoliciesDisabled
 	}
-	if !isAccountID(accountID) {
+	if !policy.IsAccountID(accountID) {
 		return nil, src, &ReadError{Layer: layer, Operation: "organizations:ListParents", Code: "InvalidInput", Err: fmt.Errorf("account id %q is not 12 digits", accountID)}
 	}
 	c, err := l.c.Organizations(ctx)

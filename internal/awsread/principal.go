@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
 // principalSource lists the IAM operations PrincipalPolicies may call.
@@ -21,14 +23,14 @@ var principalSource = Live("iam:GetUser", "iam:ListUserPolicies", "iam:GetUserPo
 // ParsePrincipal returns the kind, account and user/role name of a principal
 // ARN (or a 12-digit account id, meaning the root user).
 func ParsePrincipal(principal string) (kind, account, name string, err error) {
-	if isAccountID(principal) {
+	if policy.IsAccountID(principal) {
 		return KindRoot, principal, "", nil
 	}
 	a, perr := arn.Parse(principal)
 	if perr != nil {
 		return "", "", "", fmt.Errorf("principal %q: not an ARN or account id: %v", principal, perr)
 	}
-	if !isAccountID(a.AccountID) {
+	if !policy.IsAccountID(a.AccountID) {
 		return "", "", "", fmt.Errorf("principal %q: account %q is not 12 digits", principal, a.AccountID)
 	}
 	parts := strings.Split(a.Resource, "/")

@@ -119,7 +119,7 @@ func PolicyDocument(in DocumentInput) (*Documents, error) {
 			principal = ref.AccountRootARN()
 		}
 	} else if in.OtherAccountID != "" {
-		if !isAccountID(in.OtherAccountID) {
+		if !policy.IsAccountID(in.OtherAccountID) {
 			return nil, &DocumentError{Field: "other_account_id", Err: fmt.Errorf("%q is not a 12-digit account id", in.OtherAccountID)}
 		}
 		principal = "arn:" + partition + ":iam::" + in.OtherAccountID + ":root"

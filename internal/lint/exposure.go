@@ -84,7 +84,7 @@ func BucketExposure(in ExposureInput) (*Exposure, error) {
 			return nil, &ExposureError{Field: "bucket", Err: err}
 		}
 	}
-	if in.BucketAccountID != "" && !isAccountID(in.BucketAccountID) {
+	if in.BucketAccountID != "" && !policy.IsAccountID(in.BucketAccountID) {
 		return nil, &ExposureError{Field: "bucket_account_id", Err: fmt.Errorf("%q is not a 12-digit account id", in.BucketAccountID)}
 	}
 	own, err := s3model.ParseOwnership(in.ObjectOwnership)

@@ -108,7 +108,7 @@ func Lint(doc, kind string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.BucketAccountID != "" && !isAccountID(opt.BucketAccountID) {
+	if opt.BucketAccountID != "" && !policy.IsAccountID(opt.BucketAccountID) {
 		return nil, fmt.Errorf("bucket_account_id %q: expected a 12-digit account id", opt.BucketAccountID)
 	}
 	l := &linter{kind: pk, opt: opt}
@@ -230,16 +230,4 @@ type CodeInfo struct {
 	Code        string
 	Severity    Severity // the usual severity; a few codes vary with the statement's effect
 	Description string
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

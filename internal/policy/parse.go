@@ -472,7 +472,7 @@ func checkFederated(s string) string {
 		if err != nil {
 			return fmt.Sprintf("malformed federated provider ARN %q: %v", s, err)
 		}
-		if !isPartition(a.Partition) || a.Service != "iam" || a.Region != "" || !isAccountID(a.AccountID) ||
+		if !isPartition(a.Partition) || a.Service != "iam" || a.Region != "" || !IsAccountID(a.AccountID) ||
 			!hasNamedPrefix(a.Resource, "saml-provider/") && !hasNamedPrefix(a.Resource, "oidc-provider/") {
 			return fmt.Sprintf("federated provider ARN must be arn:PARTITION:iam::ACCOUNT:saml-provider/NAME or oidc-provider/URL, got %q", s)
 		}

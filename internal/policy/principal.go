@@ -95,7 +95,7 @@ func ParseAWSPrincipal(s string) (PrincipalRef, error) {
 		return ref, fmt.Errorf("empty principal")
 	case strings.ContainsAny(s, "*?"):
 		return ref, fmt.Errorf("principal %q: partial wildcards are not allowed in Principal, only \"*\" alone", s)
-	case isAccountID(s):
+	case IsAccountID(s):
 		ref.Kind = RefAccount
 		ref.Account = s
 		return ref, nil
@@ -118,7 +118,7 @@ func ParseAWSPrincipal(s string) (PrincipalRef, error) {
 	if a.Region != "" {
 		return ref, fmt.Errorf("principal %q: IAM/STS principal ARNs have no region, got %q", s, a.Region)
 	}
-	if !isAccountID(a.AccountID) {
+	if !IsAccountID(a.AccountID) {
 		return ref, fmt.Errorf("principal %q: account id must be 12 digits, got %q", s, a.AccountID)
 	}
 	ref.Partition = a.Partition
@@ -239,7 +239,8 @@ func isDigits(s string) bool {
 	return true
 }
 
-func isAccountID(s string) bool { return len(s) == 12 && isDigits(s) }
+// IsAccountID reports whether s is a 12-digit AWS account id.
+func IsAccountID(s string) bool { return len(s) == 12 && isDigits(s) }
 
 // uniqueIDPrefixes are the IAM unique-id prefixes that can appear in a stored
 // Principal (users, roles, instance profiles... of deleted principals).

@@ -127,7 +127,7 @@ func FuzzParseAWSPrincipal(f *testing.F) {
 		if r.Kind != RefWildcard && strings.ContainsAny(s, "*?") {
 			t.Fatalf("accepted partial wildcard %q", s)
 		}
-		if r.Kind != RefWildcard && r.Kind != RefUniqueID && !isAccountID(r.Account) {
+		if r.Kind != RefWildcard && r.Kind != RefUniqueID && !IsAccountID(r.Account) {
 			t.Fatalf("accepted %q without account", s)
 		}
 	})

@@ -134,7 +134,7 @@ func (in *inputs) prepareAccessPoint() error {
 		return bad("partition " + a.Partition + " differs from the principal's partition " + in.partition)
 	case a.Region == "":
 		return bad("no region (multi-region access points are out of scope)")
-	case !accountRE.MatchString(a.AccountID):
+	case !policy.IsAccountID(a.AccountID):
 		return bad("account " + a.AccountID + " is not a 12-digit account id")
 	}
 	name, ok := strings.CutPrefix(a.Resource, "accesspoint/")

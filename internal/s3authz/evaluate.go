@@ -31,23 +31,6 @@ type Fix struct {
 	Text           string
 }
 
-// accountRE: a 12-digit account id (^[0-9]{12}$).
-var accountRE = accountMatcher{}
-
-type accountMatcher struct{}
-
-func (accountMatcher) MatchString(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // inputs is the validated, parsed request.
 type inputs struct {
 	req         *Request
@@ -204,21 +187,21 @@ func prepare(req *Request) (*inputs, error) {
 		}
 		in.bucketOwner = p.Account
 	}
-	if !accountRE.MatchString(in.bucketOwner) {
+	if !policy.IsAccountID(in.bucketOwner) {
 		return nil, &InputError{Field: "bucket_account_id", Index: -1, Err: fmt.Errorf("%q is not a 12-digit account id", in.bucketOwner)}
 	}
 	in.objectOwner = strings.TrimSpace(req.ObjectOwnerAccountID)
 	if in.objectOwner == "" {
 		in.objectOwner = in.bucketOwner
 	}
-	if !accountRE.MatchString(in.objectOwner) {
+	if !policy.IsAccountID(in.objectOwner) {
 		return nil, &InputError{Field: "object_owner_account_id", Index: -1, Err: fmt.Errorf("%q is not a 12-digit account id", in.objectOwner)}
 	}
 	if in.env, err = buildContext(req.Context, p, in.bucketOwner); err != nil {
 		return nil, err
 	}
 	for _, a := range in.env.pseudo[KeyManagementAccount] {
-		if !accountRE.MatchString(a) {
+		if !policy.IsAccountID(a) {
 			return nil, &InputError{Field: "context", Index: -1, Err: fmt.Errorf("%s: %q is not a 12-digit account id", KeyManagementAccount, a)}
 		}
 		if in.mgmt == nil {

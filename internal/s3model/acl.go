@@ -3,6 +3,8 @@ package s3model
 import (
 	"fmt"
 	"strings"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
 // ACL grantee groups (spec 4.2) and their URIs.
@@ -67,7 +69,7 @@ func NormalizeGrantee(g string) (string, GranteeKind, error) {
 			return name, GranteeGroup, nil
 		}
 	}
-	if len(s) == 12 && allIn(s, "0123456789") {
+	if policy.IsAccountID(s) {
 		return s, GranteeAccount, nil
 	}
 	if len(s) == 64 && allIn(ls, "0123456789abcdef") {

@@ -150,8 +150,6 @@ func fixedValue(v string) bool {
 	return v != "" && !strings.ContainsAny(v, "*?") && !strings.Contains(v, "${")
 }
 
-func isAccountID(s string) bool { return len(s) == 12 && allIn(s, "0123456789") }
-
 // pinFixedStringKeys pin when every value is fixed under a positive string operator.
 var pinFixedStringKeys = map[string]bool{
 	"aws:principalorgid":        true,
@@ -298,7 +296,7 @@ func fixedAccountARN(v string, accessPoint bool) bool {
 	if err != nil {
 		return false
 	}
-	if !fixedValue(a.Partition) || !fixedValue(a.Service) || !isAccountID(a.AccountID) || strings.ContainsAny(a.Region, "*?") {
+	if !fixedValue(a.Partition) || !fixedValue(a.Service) || !policy.IsAccountID(a.AccountID) || strings.ContainsAny(a.Region, "*?") {
 		return false
 	}
 	if accessPoint {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
 // KMS permissions S3 calls on the requester's behalf.
@@ -126,7 +128,7 @@ func ParseKMSKeyARN(s string) (KMSKey, error) {
 	if err != nil {
 		return KMSKey{}, fmt.Errorf("KMS key %q: not an ARN (%v); give arn:aws:kms:<region>:<account>:key/<id>", s, err)
 	}
-	if a.Service != "kms" || a.Region == "" || !isAccountID(a.AccountID) {
+	if a.Service != "kms" || a.Region == "" || !policy.IsAccountID(a.AccountID) {
 		return KMSKey{}, fmt.Errorf("KMS key %q: expected arn:<partition>:kms:<region>:<12-digit account>:key/<id>", s)
 	}
 	k := KMSKey{Partition: a.Partition, Region: a.Region, Account: a.AccountID}
