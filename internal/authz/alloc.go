@@ -1,67 +1,70 @@
 package authz
 
-// A fresh Result, its layer verdicts and its statement traces are allocated
-// together (issue 3, performance): one allocation instead of three for the
-// usual sizes. A larger request gets a Result with room for the layers, and
-// evaluateInto allocates its traces.
+// A fresh Result, its layer verdicts, its compact statement traces, its
+// policy table and its string table are allocated together (issue 3,
+// performance): one allocation for the usual sizes. A larger request gets a
+// Result with room for the layers, and evaluateInto grows the rest.
 
 // resultLayers is room for the seven policy layers and one grant layer.
 const resultLayers = 8
 
-// resultKeys is room for the missing keys of a fresh result (every
-// Statements[i].MissingKeys and MissingKeys share one backing array).
-const resultKeys = 6
+// resultStrs is room for the missing keys and reasons of a fresh result.
+const resultStrs = 8
 
 type resultHead struct {
 	res    Result
 	layers [resultLayers]LayerResult
-	keys   [resultKeys]string
+	strs   [resultStrs]string
 }
 
 type (
 	result4 struct {
 		resultHead
-		traces [4]StatementTrace
+		traces [4]ctrace
+		pols   [4]tracePol
 	}
 	result8 struct {
 		resultHead
-		traces [8]StatementTrace
+		traces [8]ctrace
+		pols   [6]tracePol
 	}
 	result16 struct {
 		resultHead
-		traces [16]StatementTrace
+		traces [16]ctrace
+		pols   [10]tracePol
 	}
 	result32 struct {
 		resultHead
-		traces [32]StatementTrace
+		traces [32]ctrace
+		pols   [16]tracePol
 	}
 )
 
 // newResult returns an empty Result whose Layers have room for
-// resultLayers entries and whose Statements have room for n traces when n
-// is at most 32, and an empty slice with room for resultKeys missing keys
-// in the same allocation (to become the Result's keyBuf when keys are
-// missing; it stays unused otherwise, so that keyBuf is nil as before).
-func newResult(n int) (*Result, []string) {
+// resultLayers entries, whose traces have room for n statements when n is
+// at most 32, and whose policy and string tables have room for the usual
+// numbers of policies and strings.
+func newResult(n int) *Result {
 	var h *resultHead
-	var t []StatementTrace
+	var t []ctrace
+	var p []tracePol
 	switch {
 	case n <= 4:
 		b := new(result4)
-		h, t = &b.resultHead, b.traces[:0]
+		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
 	case n <= 8:
 		b := new(result8)
-		h, t = &b.resultHead, b.traces[:0]
+		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
 	case n <= 16:
 		b := new(result16)
-		h, t = &b.resultHead, b.traces[:0]
+		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
 	case n <= 32:
 		b := new(result32)
-		h, t = &b.resultHead, b.traces[:0]
+		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
 	default:
 		h = new(resultHead)
 	}
 	h.res.Layers = h.layers[:0]
-	h.res.Statements = t
-	return &h.res, h.keys[:0]
+	h.res.traces, h.res.pols, h.res.strs = t, p, h.strs[:0]
+	return &h.res
 }

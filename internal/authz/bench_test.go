@@ -79,11 +79,12 @@ func TestEvaluateIntoReuse(t *testing.T) {
 		t.Fatalf("reuse: %s/%s", got.Decision, got.Layer)
 	}
 	again := EvaluateInto(in, res)
-	if again.Decision != want.Decision || len(again.Statements) != len(want.Statements) || len(again.MissingKeys) != len(want.MissingKeys) {
+	as, ws := again.Statements(), want.Statements()
+	if again.Decision != want.Decision || len(as) != len(ws) || len(again.MissingKeys) != len(want.MissingKeys) {
 		t.Fatalf("reuse changed the result")
 	}
-	for i := range want.Statements {
-		a, w := again.Statements[i], want.Statements[i]
+	for i := range ws {
+		a, w := as[i], ws[i]
 		if a.Matched != w.Matched || a.Reason != w.Reason || a.Sid != w.Sid || len(a.MissingKeys) != len(w.MissingKeys) {
 			t.Fatalf("statement %d differs after reuse", i)
 		}

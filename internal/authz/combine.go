@@ -3,17 +3,117 @@ package authz
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
-// evaluator accumulates traces across layers.
+// evaluator accumulates the traces of every layer into the result's
+// buffers.
 type evaluator struct {
-	req Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
-	ra  reqAction
-	ref bool       // reference (uncompiled) matchers
-	pe  PolicyEval // Traces accumulate across layers
-	ks  keyScratch // missing keys of the traces and of the request
+	req      Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
+	ra       reqAction
+	ref      bool  // reference (uncompiled) matchers
+	actID    int32 // actionID of the request action (-1: no memo)
+	resLayer Layer
+	traces   []ctrace
+	pols     []tracePol
+	// strs holds every statement's missing keys and the non-constant
+	// reasons (the result's string table); glob the request-wide missing
+	// keys, de-duplicated case-insensitively, in reading order.
+	strs []string
+	glob [8]string
+	ng   int
+	over []string // request-wide keys beyond glob
+}
+
+// init prepares e for a request, writing into res's buffers.
+func (e *evaluator) init(req *Request, ref bool, res *Result) {
+	e.req, e.ref = *req, ref
+	e.ra.init(req.Action)
+	e.actID = -1
+	if !ref {
+		e.actID = actionID(e.ra.full())
+	}
+	e.resLayer = res.resLayer
+	e.traces, e.pols, e.strs = res.traces[:0], res.pols[:0], res.strs[:0]
+	e.ng, e.over = 0, nil
+}
+
+func (e *evaluator) layerName(pl uint8) Layer {
+	switch pl {
+	case plRCP:
+		return LayerRCP
+	case plSCP:
+		return LayerSCP
+	case plVPCE:
+		return LayerVPCE
+	case plIdentity:
+		return LayerIdentity
+	case plBoundary:
+		return LayerBoundary
+	case plSession:
+		return LayerSession
+	}
+	return e.resLayer
+}
+
+// setKeys records keys, built by appending to e.strs[start:], as the
+// missing keys of ct, and adds them to the request-wide list.
+func (e *evaluator) setKeys(ct *ctrace, start int, keys []string) {
+	ct.ka, ct.kb = uint32(start), uint32(start+len(keys))
+	if len(keys) == 0 {
+		return
+	}
+	if start < cap(e.strs) && &e.strs[:start+1][start] == &keys[0] {
+		e.strs = e.strs[:start+len(keys)]
+	} else {
+		e.strs = append(e.strs[:start], keys...)
+	}
+	for _, k := range keys {
+		e.addGlobal(k)
+	}
+}
+
+// setWhy gives ct the reason code rc with the text s.
+func (e *evaluator) setWhy(ct *ctrace, rc uint8, s string) {
+	ct.reason = rc
+	ct.why = uint32(len(e.strs))
+	e.strs = append(e.strs, s)
+}
+
+// addGlobal adds k to the request-wide list unless present (case-insensitively).
+func (e *evaluator) addGlobal(k string) {
+	for _, x := range e.glob[:e.ng] {
+		if strings.EqualFold(x, k) {
+			return
+		}
+	}
+	for _, x := range e.over {
+		if strings.EqualFold(x, k) {
+			return
+		}
+	}
+	if e.ng < len(e.glob) {
+		e.glob[e.ng] = k
+		e.ng++
+		return
+	}
+	e.over = append(e.over, k)
+}
+
+// finish moves the traces into res; the request-wide missing keys follow
+// the string table (sorted when sorted is set).
+func (e *evaluator) finish(res *Result, sorted bool) {
+	res.traces, res.pols = e.traces, e.pols
+	n := len(e.strs)
+	res.strs = append(append(e.strs, e.glob[:e.ng]...), e.over...)
+	if g := e.ng + len(e.over); g > 0 {
+		res.MissingKeys = res.strs[n : n+g : n+g]
+		if sorted {
+			sort.Strings(res.MissingKeys)
+		}
+	}
 }
 
 // layerEval is the summary of one layer (possibly several policies).
@@ -25,29 +125,15 @@ type layerEval struct {
 	detail  string
 }
 
-// polSummary is a policy's own outcome; the traces and missing keys
-// accumulate in e.pe.
-type polSummary struct {
-	Allow, Deny bool
-	AllowClass  MatchClass
-}
-
-func (e *evaluator) run(p *policy.Policy, layer Layer, idx, sub int) polSummary {
-	pe := &e.pe
-	pe.Allow, pe.Deny, pe.AllowClass = false, false, ClassNone
-	evalPolicyInto(p, layer, idx, sub, &e.req, &e.ra, e.ref, true, pe, &e.ks)
-	return polSummary{Allow: pe.Allow, Deny: pe.Deny, AllowClass: pe.AllowClass}
-}
-
 // chain evaluates an SCP or RCP chain: a Deny anywhere denies; every level
 // needs a matching Allow (spec 1.6). missingLevel is the first level without
 // an Allow, -1 when every level allows.
-func (e *evaluator) chain(levels [][]*policy.Policy, layer Layer) (deny bool, missingLevel int) {
+func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missingLevel int) {
 	missingLevel = -1
 	for li, level := range levels {
 		levelAllow := false
 		for pi, p := range level {
-			pe := e.run(p, layer, li, pi)
+			pe := e.run(p, pl, li, pi)
 			deny = deny || pe.Deny
 			levelAllow = levelAllow || pe.Allow
 		}
@@ -111,20 +197,14 @@ func EvaluateInto(in *Input, res *Result) *Result {
 // matchers, kept for differential tests.
 func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	n := countStatements(in)
-	fresh := res == nil // a new Result's trace array is zero already
-	var keyBuf []string
-	if fresh {
-		res, keyBuf = newResult(n)
-	} else {
-		keyBuf = res.keyBuf
+	if res == nil {
+		res = newResult(n)
 	}
-	traces := res.Statements[:0]
+	traces, pols, strs := res.traces[:0], res.pols[:0], res.strs[:0]
 	layers := res.Layers[:0]
 	*res = Result{}
 	if cap(traces) < n {
-		traces = make([]StatementTrace, 0, n)
-	} else if !fresh {
-		clear(traces[:cap(traces)])
+		traces = make([]ctrace, 0, n)
 	}
 	req := in.Request // copy: HasBoundary may be set below
 	p := &req.Principal
@@ -150,9 +230,9 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	e := &evaluator{req: req, ref: ref}
-	e.pe.Traces = traces
-	e.ra.init(req.Action)
+	res.traces, res.pols, res.strs, res.resLayer = traces, pols, strs, resLayer
+	var e evaluator
+	e.init(&req, ref, res)
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
@@ -181,21 +261,21 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	// ---- evaluate every layer (no short-circuit) ---------------------------
 	rcpMissing, scpMissing := -1, -1
 	if rcp.applies {
-		rcp.deny, rcpMissing = e.chain(in.RCPs, LayerRCP)
+		rcp.deny, rcpMissing = e.chain(in.RCPs, plRCP)
 		rcp.allow = rcpMissing < 0
 	}
 	if scp.applies {
-		scp.deny, scpMissing = e.chain(in.SCPs, LayerSCP)
+		scp.deny, scpMissing = e.chain(in.SCPs, plSCP)
 		scp.allow = scpMissing < 0
 	}
 	vpce := layerEval{applies: in.VPCE != nil, detail: "request does not traverse a VPC endpoint"}
 	if vpce.applies {
-		pe := e.run(in.VPCE, LayerVPCE, 0, 0)
+		pe := e.run(in.VPCE, plVPCE, 0, 0)
 		vpce.allow, vpce.deny = pe.Allow, pe.Deny
 	}
 	rp := layerEval{applies: in.Resource != nil, detail: "no resource policy given"}
 	if rp.applies {
-		pe := e.run(in.Resource, resLayer, 0, 0)
+		pe := e.run(in.Resource, plResource, 0, 0)
 		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, pe.AllowClass
 	}
 	resDenyIgnored := rp.deny && in.ResourceDenyExempt
@@ -205,7 +285,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	id := layerEval{applies: iam}
 	if iam {
 		for i, pol := range in.Identity {
-			pe := e.run(pol, LayerIdentity, i, 0)
+			pe := e.run(pol, plIdentity, i, 0)
 			id.allow = id.allow || pe.Allow
 			id.deny = id.deny || pe.Deny
 		}
@@ -214,7 +294,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	pb := layerEval{applies: boundaryApplies, detail: "no permissions boundary"}
 	if pb.applies {
-		pe := e.run(in.Boundary, LayerBoundary, 0, 0)
+		pe := e.run(in.Boundary, plBoundary, 0, 0)
 		pb.allow, pb.deny = pe.Allow, pe.Deny
 	}
 	sp := layerEval{applies: sessionApplies, detail: "no session policy"}
@@ -222,7 +302,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		sp.detail = "no session policy: a GetFederationToken session without one has no permissions, except grants naming the federated user directly"
 	}
 	if sp.applies && in.Session != nil {
-		pe := e.run(in.Session, LayerSession, 0, 0)
+		pe := e.run(in.Session, plSession, 0, 0)
 		sp.allow, sp.deny = pe.Allow, pe.Deny
 	}
 
@@ -305,13 +385,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 
 	finish := func(d Decision, l Layer, reason string) *Result {
 		res.Decision, res.Layer, res.Reason = d, l, reason
-		res.Statements = e.pe.Traces
-		var global []string
-		res.keyBuf, global = e.ks.placeKeys(e.pe.Traces, keyBuf)
-		if len(global) > 0 {
-			sort.Strings(global)
-			res.MissingKeys = global
-		}
+		e.finish(res, true)
 		return res
 	}
 
@@ -321,7 +395,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		le layerEval
 	}{{LayerRCP, rcp}, {LayerSCP, scp}, {LayerVPCE, vpce}, {resLayer, rp}, {LayerIdentity, id}, {LayerBoundary, pb}, {LayerSession, sp}} {
 		if c.le.applies && c.le.deny {
-			return finish(ExplicitDeny, c.l, firstDeny(e.pe.Traces, c.l))
+			return finish(ExplicitDeny, c.l, e.firstDeny(c.l))
 		}
 	}
 
@@ -410,36 +484,43 @@ func roleWord(c MatchClass) string {
 // firstDeny describes the first matching Deny statement of a layer, as
 // "explicit deny: " + the statement's place (built in one buffer: one
 // allocation for the whole reason).
-func firstDeny(traces []StatementTrace, l Layer) string {
+func (e *evaluator) firstDeny(l Layer) string {
 	const head = "explicit deny: "
-	for i := range traces {
-		t := &traces[i]
-		if t.Layer == l && t.Matched && t.Effect == policy.Deny {
-			var stack [160]byte
-			b := append(stack[:0], head...)
-			b = append(b, l...)
-			if l == LayerSCP || l == LayerRCP {
-				b = append(b, " level "...)
-				b = strconv.AppendInt(b, int64(t.PolicyIndex), 10)
-				b = append(b, " policy "...)
-				b = strconv.AppendInt(b, int64(t.SubIndex), 10)
-			} else {
-				b = append(b, " policy "...)
-				b = strconv.AppendInt(b, int64(t.PolicyIndex), 10)
-			}
-			b = append(b, " statement "...)
-			b = strconv.AppendInt(b, int64(t.StatementIndex), 10)
-			if t.Sid != "" {
-				b = append(b, " (Sid "...)
-				b = strconv.AppendQuote(b, t.Sid)
-				b = append(b, ')')
-			}
-			if t.FailClosed {
-				b = append(b, ": "...)
-				b = append(b, t.Reason...)
-			}
-			return string(b)
+	for i := range e.traces {
+		ct := &e.traces[i]
+		tp := &e.pols[ct.pol]
+		if ct.flags&fMatched == 0 || e.layerName(tp.layer) != l {
+			continue
 		}
+		st := &tp.stmts[ct.stmt]
+		if st.Effect != policy.Deny {
+			continue
+		}
+		var stack [160]byte
+		b := append(stack[:0], head...)
+		b = append(b, l...)
+		if l == LayerSCP || l == LayerRCP {
+			b = append(b, " level "...)
+			b = strconv.AppendInt(b, int64(tp.idx), 10)
+			b = append(b, " policy "...)
+			b = strconv.AppendInt(b, int64(tp.sub), 10)
+		} else {
+			b = append(b, " policy "...)
+			b = strconv.AppendInt(b, int64(tp.idx), 10)
+		}
+		b = append(b, " statement "...)
+		b = strconv.AppendInt(b, int64(st.Index), 10)
+		if st.Sid != "" {
+			b = append(b, " (Sid "...)
+			b = strconv.AppendQuote(b, st.Sid)
+			b = append(b, ')')
+		}
+		if ct.flags&fFailClosed != 0 {
+			b = append(b, ": "...)
+			b = append(b, reasonFailClosedDeny...)
+			b = append(b, e.strs[ct.why]...)
+		}
+		return string(b)
 	}
 	return head + string(l)
 }
@@ -450,7 +531,7 @@ func firstDeny(traces []StatementTrace, l Layer) string {
 // principal not named). Explanations and suggestions start from these.
 func (r *Result) NearMisses() []StatementTrace {
 	var out []StatementTrace
-	for _, s := range r.Statements {
+	for _, s := range r.Statements() {
 		if s.Matched || !s.ActionMatched {
 			continue
 		}

@@ -123,8 +123,8 @@ func TestEvaluateResultShape(t *testing.T) {
 	if r.Decision != ImplicitDeny || r.Layer != LayerBoundary {
 		t.Fatalf("got %s/%s: %s", r.Decision, r.Layer, r.Reason)
 	}
-	if len(r.Statements) != 6 {
-		t.Errorf("statements traced: %d, want 6 (RCP exempt: not evaluated)", len(r.Statements))
+	if len(r.Statements()) != 6 || r.NumStatements() != 6 {
+		t.Errorf("statements traced: %d, want 6 (RCP exempt: not evaluated)", len(r.Statements()))
 	}
 	want := []string{"aws:PrincipalTag/a", "aws:PrincipalTag/z", "aws:SourceVpce"}
 	if !reflect.DeepEqual(r.MissingKeys, want) || !sort.StringsAreSorted(r.MissingKeys) {

@@ -19,26 +19,34 @@ import (
 // values (CIDRs, numbers, dates, booleans, base64) pre-parsed, condition
 // reasons pre-built.
 //
-// Safety: every compiled element keeps the string(s) it was compiled from,
-// and it is used only when the statement's current string is the same
-// (sameStr); otherwise the element is matched by the straightforward path
-// (MatchAction, matchResourceVars, parseRef, evalCondition) and the cache
-// entry is dropped. A policy mutated after its first evaluation (statements
-// appended, shuffled or edited) is therefore still evaluated exactly as the
-// reference implementation would.
-
-// sameStr reports whether a and b are equal. Plain == suffices: Go's string
-// comparison already returns early when both share the same data pointer.
-func sameStr(a, b string) bool {
-	return a == b
-}
+// Policies are immutable once evaluated: policy.ParseCached shares one
+// *policy.Policy between every caller, and the compiled form is cached by
+// the policy's address. A policy whose Statements slice was replaced or
+// resized (appended to, filtered) or whose Version changed is recompiled; a
+// caller that wants to change a policy builds a new one (as
+// policy.MergeStatement does) instead of editing statements in place.
 
 type cPolicy struct {
 	vars  bool
 	stmts []cStmt
+	// base is &Statements[0] of the compiled policy (with len(stmts), it
+	// tells a replaced or resized Statements slice).
+	base *policy.Statement
+	// memo holds, by action id (actionID), the ActionMatched bits of every
+	// statement (bit i for statement i) with bit 63 set once computed; only
+	// for policies of at most 63 statements.
+	memo atomic.Pointer[[]uint64]
 }
 
+// Action element kinds (cStmt.actKind).
+const (
+	akNone uint8 = iota
+	akAction
+	akNotAction
+)
+
 type cStmt struct {
+	actKind               uint8
 	action, notAction     []cAction
 	resource, notResource []cResource
 	principal, notPrinc   []cRef
@@ -284,23 +292,127 @@ func (c *cAction) match(ra *reqAction, la string) bool {
 	return c.svc.match(ra.svc, la[:i]) && c.name.match(ra.name, la[i+1:])
 }
 
-// matchActionList reports whether any pattern matches; stale is set when a
-// pattern was not the compiled one.
-func matchActionList(pats []string, cs []cAction, action string, ra *reqAction, stale *bool) bool {
-	la := ra.full()
-	for i, a := range pats {
-		var m bool
-		if i < len(cs) && sameStr(cs[i].raw, a) {
-			m = cs[i].match(ra, la)
-		} else {
-			*stale = true
-			m = MatchAction(a, action)
-		}
-		if m {
+// anyAction reports whether a compiled pattern matches the request action
+// (la is ra.full()).
+func anyAction(cs []cAction, ra *reqAction, la string) bool {
+	for i := range cs {
+		if cs[i].match(ra, la) {
 			return true
 		}
 	}
 	return false
+}
+
+// actionMatched is the statement's ActionMatched: an Action pattern
+// matches, or no NotAction pattern does.
+func (cs *cStmt) actionMatched(ra *reqAction) bool {
+	switch cs.actKind {
+	case akAction:
+		return anyAction(cs.action, ra, ra.full())
+	case akNotAction:
+		return !anyAction(cs.notAction, ra, ra.full())
+	}
+	return false
+}
+
+// refActionMatched is actionMatched by the reference matcher.
+func refActionMatched(st *policy.Statement, action string) bool {
+	switch {
+	case st.Action != nil:
+		for _, a := range st.Action {
+			if MatchAction(a, action) {
+				return true
+			}
+		}
+		return false
+	case st.NotAction != nil:
+		for _, a := range st.NotAction {
+			if MatchAction(a, action) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Action ids: every lower-cased request action seen gets a small number,
+// so that a compiled policy can remember which of its statements an action
+// matches (cPolicy.memo). The table is copied on write (reads take no lock)
+// and bounded; beyond maxActionIDs actions are matched without the memo.
+var (
+	actionIDsMu sync.Mutex
+	actionIDs   atomic.Pointer[map[string]int32]
+)
+
+const maxActionIDs = 2048
+
+// actionID returns the id of the lower-cased action la, -1 when the table is full.
+func actionID(la string) int32 {
+	if m := actionIDs.Load(); m != nil {
+		if id, ok := (*m)[la]; ok {
+			return id
+		}
+	}
+	actionIDsMu.Lock()
+	defer actionIDsMu.Unlock()
+	old := actionIDs.Load()
+	n := 0
+	if old != nil {
+		if id, ok := (*old)[la]; ok {
+			return id
+		}
+		n = len(*old)
+	}
+	if n >= maxActionIDs {
+		return -1
+	}
+	m := make(map[string]int32, n+1)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[strings.Clone(la)] = int32(n)
+	actionIDs.Store(&m)
+	return int32(n)
+}
+
+// actionMask returns the ActionMatched bits of cp's statements for the
+// request action (id from actionID), computing and remembering them on
+// first use; ok is false when the policy has too many statements.
+func (cp *cPolicy) actionMask(id int32, ra *reqAction) (mask uint64, ok bool) {
+	if id < 0 || len(cp.stmts) > 63 {
+		return 0, false
+	}
+	if m := cp.memo.Load(); m != nil && int(id) < len(*m) {
+		if v := (*m)[id]; v != 0 {
+			return v, true
+		}
+	}
+	v := uint64(1) << 63
+	for i := range cp.stmts {
+		if cp.stmts[i].actionMatched(ra) {
+			v |= 1 << i
+		}
+	}
+	for {
+		old := cp.memo.Load()
+		var cur []uint64
+		if old != nil {
+			cur = *old
+		}
+		n := len(cur)
+		if int(id) >= n {
+			n = int(id) + 1
+		}
+		next := make([]uint64, n)
+		copy(next, cur)
+		next[id] = v
+		if cp.memo.CompareAndSwap(old, &next) {
+			return v, true
+		}
+	}
 }
 
 // ---- resources -----------------------------------------------------------
@@ -368,40 +480,46 @@ func compileResource(r string, vars bool) cResource {
 	return c
 }
 
-// matchResourceList returns whether any pattern matches and appends the
-// unresolved variables met on the way, exactly as the reference loop does.
-func matchResourceList(pats []string, cs []cResource, resource string, vars bool, ctx *Context, ra *reqAction, unbound []string, stale *bool) (bool, []string) {
-	for i, r := range pats {
+// matchResources returns whether any compiled pattern matches and appends
+// the unresolved variables met on the way, exactly as matchResourcesRef does.
+func matchResources(cs []cResource, resource string, vars bool, ctx *Context, ra *reqAction, unbound []string) (bool, []string) {
+	for i := range cs {
+		c := &cs[i]
 		var ok bool
-		if i < len(cs) && sameStr(cs[i].raw, r) {
-			switch cs[i].kind {
-			case resAll:
-				ok = true
-			case resExact:
-				ok = r == resource
-			case resStar:
-				ok = cs[i].matchStar(resource)
-			case resGlob:
-				ok = glob(r, resource, false, nil)
-			default:
-				if cs[i].varsOK {
-					if b, simple := expandCompiled(ra.buf[:0], cs[i].segs, cs[i].suffix, ctx); simple {
-						// Safe: glob only reads the pattern and does not keep it;
-						// b is not modified until glob has returned.
-						ok = glob(unsafe.String(unsafe.SliceData(b), len(b)), resource, false, nil)
-						break
-					}
+		switch c.kind {
+		case resAll:
+			ok = true
+		case resExact:
+			ok = c.raw == resource
+		case resStar:
+			ok = c.matchStar(resource)
+		case resGlob:
+			ok = glob(c.raw, resource, false, nil)
+		default:
+			if c.varsOK {
+				if b, simple := expandCompiled(ra.buf[:0], c.segs, c.suffix, ctx); simple {
+					// Safe: glob only reads the pattern and does not keep it;
+					// b is not modified until glob has returned.
+					ok = glob(unsafe.String(unsafe.SliceData(b), len(b)), resource, false, nil)
+					break
 				}
-				var miss []string
-				ok, miss = matchResourceVars(r, resource, vars, ctx)
-				unbound = append(unbound, miss...)
 			}
-		} else {
-			*stale = true
 			var miss []string
-			ok, miss = matchResourceVars(r, resource, vars, ctx)
+			ok, miss = matchResourceVars(c.raw, resource, vars, ctx)
 			unbound = append(unbound, miss...)
 		}
+		if ok {
+			return true, unbound
+		}
+	}
+	return false, unbound
+}
+
+// matchResourcesRef is matchResources by the reference matcher.
+func matchResourcesRef(pats []string, resource string, vars bool, ctx *Context, unbound []string) (bool, []string) {
+	for _, r := range pats {
+		ok, miss := matchResourceVars(r, resource, vars, ctx)
+		unbound = append(unbound, miss...)
 		if ok {
 			return true, unbound
 		}
@@ -458,19 +576,6 @@ type cCond struct {
 	reasons [rkNullAbsent + 1]string
 	unknown string // reason for an unsupported operator
 	vals    []cVal // nil for the string and ARN families
-}
-
-func (cc *cCond) valid(c *policy.Condition) bool {
-	if !sameStr(cc.raw, c.Operator.Raw) || !sameStr(cc.base, c.Operator.Base) || !sameStr(cc.qual, c.Operator.Qualifier) ||
-		cc.ifExists != c.Operator.IfExists || !sameStr(cc.key, c.Key) || len(cc.values) != len(c.Values) {
-		return false
-	}
-	for i, v := range c.Values {
-		if !sameStr(cc.values[i], v) {
-			return false
-		}
-	}
-	return true
 }
 
 func compileCond(c *policy.Condition) cCond {
@@ -582,6 +687,12 @@ func matchParsed(info opInfo, pv string, v *cVal, rv string) (bool, error) {
 
 func compileStatement(st *policy.Statement, vars bool) cStmt {
 	var cs cStmt
+	switch {
+	case st.Action != nil:
+		cs.actKind = akAction
+	case st.NotAction != nil:
+		cs.actKind = akNotAction
+	}
 	for _, a := range st.Action {
 		cs.action = append(cs.action, compileAction(a))
 	}
@@ -604,6 +715,9 @@ func compileStatement(st *policy.Statement, vars bool) cStmt {
 
 func compilePolicy(p *policy.Policy) *cPolicy {
 	cp := &cPolicy{vars: p.VariablesEnabled(), stmts: make([]cStmt, len(p.Statements))}
+	if len(p.Statements) > 0 {
+		cp.base = &p.Statements[0]
+	}
 	for i := range p.Statements {
 		cp.stmts[i] = compileStatement(&p.Statements[i], cp.vars)
 	}
@@ -643,7 +757,7 @@ func compiledSlot(p *policy.Policy) *atomic.Pointer[compiledEntry] {
 func compiledFor(p *policy.Policy, vars bool) *cPolicy {
 	slot := compiledSlot(p)
 	if e := slot.Load(); e != nil && e.p == p {
-		if len(e.cp.stmts) == len(p.Statements) && e.cp.vars == vars {
+		if e.cp.current(p, vars) {
 			return e.cp
 		}
 	}
@@ -652,10 +766,19 @@ func compiledFor(p *policy.Policy, vars bool) *cPolicy {
 	return cp
 }
 
+// current reports whether cp was compiled from p's present Statements
+// slice and Version.
+func (cp *cPolicy) current(p *policy.Policy, vars bool) bool {
+	if len(cp.stmts) != len(p.Statements) || cp.vars != vars {
+		return false
+	}
+	return len(p.Statements) == 0 || cp.base == &p.Statements[0]
+}
+
 func compiledFromMap(p *policy.Policy) *cPolicy {
 	if v, ok := compiledCache.Load(p); ok {
 		// Only *cPolicy values are stored; anything else is recompiled.
-		if cp, isCP := v.(*cPolicy); isCP && len(cp.stmts) == len(p.Statements) && cp.vars == p.VariablesEnabled() {
+		if cp, isCP := v.(*cPolicy); isCP && cp.current(p, p.VariablesEnabled()) {
 			return cp
 		}
 	}
@@ -666,14 +789,4 @@ func compiledFromMap(p *policy.Policy) *cPolicy {
 	}
 	compiledCache.Store(p, cp)
 	return cp
-}
-
-// dropCompiled forgets a policy whose statements no longer match their
-// compiled form (mutated after the first evaluation).
-func dropCompiled(p *policy.Policy) {
-	slot := compiledSlot(p)
-	if e := slot.Load(); e != nil && e.p == p {
-		slot.CompareAndSwap(e, nil)
-	}
-	compiledCache.Delete(p)
 }

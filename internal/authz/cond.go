@@ -136,25 +136,21 @@ func EvalConditions(conds []policy.Condition, ctx *Context, vars bool) (ok bool,
 // reported. The conjunction is three-valued: false if any condition is
 // false, else error if any is an error, else true.
 func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
-	var stale bool
-	return evaluateConds(nil, conds, nil, ctx, vars, &stale)
+	return evaluateConds(nil, conds, nil, ctx, vars)
 }
 
 // evaluateConds is EvaluateConditions with the compiled conditions ccs
-// (parallel to conds; an entry that no longer matches its condition, or a
-// missing one, is evaluated by the reference path and sets stale). The
+// (parallel to conds; nil: the reference path). The
 // missing keys are appended to missing unless already there
 // (case-insensitively); with a nil missing the list is exactly
 // EvaluateConditions'.
-func evaluateConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool, stale *bool) (CondResult, []string, string) {
+func evaluateConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool) (CondResult, []string, string) {
 	res := CondTrue
 	reason := ""
 	for i := range conds {
 		var cc *cCond
-		if i < len(ccs) && ccs[i].valid(&conds[i]) {
+		if i < len(ccs) {
 			cc = &ccs[i]
-		} else {
-			*stale = true
 		}
 		r, key, miss, why := evalCondition(&conds[i], cc, ctx, vars)
 		if key != "" {

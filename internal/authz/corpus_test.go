@@ -156,7 +156,7 @@ func dumpTrace(r *Result) string {
 	for _, l := range r.Layers {
 		b.WriteString("  layer " + string(l.Layer) + ": " + string(l.Result) + " (" + l.Detail + ")\n")
 	}
-	for _, s := range r.Statements {
+	for _, s := range r.Statements() {
 		b.WriteString("  " + string(s.Layer) + " stmt " + s.Sid + " " + string(s.Effect) + " matched=" + boolStr(s.Matched) + " class=" + string(s.PrincipalClass) + " : " + s.Reason + "\n")
 	}
 	return b.String()

@@ -42,69 +42,70 @@ func better(a, b MatchClass) MatchClass {
 // EvaluatePolicy evaluates every statement of p (no short-circuit) for req.
 // layer and policyIndex label the traces.
 func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request) PolicyEval {
-	var pe PolicyEval
-	var ra reqAction
-	var ks keyScratch
-	ra.init(req.Action)
-	evalPolicyInto(p, layer, policyIndex, 0, req, &ra, false, false, &pe, &ks)
-	if _, global := ks.placeKeys(pe.Traces, nil); global != nil {
-		pe.MissingKeys = global
+	n := 0
+	if p != nil {
+		n = len(p.Statements)
 	}
-	return pe
+	res := &Result{traces: make([]ctrace, 0, n), resLayer: layer}
+	var e evaluator
+	e.init(req, false, res)
+	s := e.run(p, plResource, policyIndex, 0)
+	e.finish(res, false)
+	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: s.AllowClass, MissingKeys: res.MissingKeys}
 }
 
-// evalPolicyInto appends the traces of p to pe. ref selects the reference
-// (uncompiled) matchers; otherwise the compiled form of p is used. zeroed
-// says that pe.Traces is zero beyond its length (no need to clear again).
-// The missing keys of the traces and of the request go to ks (placeKeys
-// puts them into pe.Traces afterwards); pe.MissingKeys is not used.
-func evalPolicyInto(p *policy.Policy, layer Layer, policyIndex, sub int, req *Request, ra *reqAction, ref, zeroed bool, pe *PolicyEval, ks *keyScratch) {
-	if p == nil {
-		return
+// polSummary is a policy's own outcome.
+type polSummary struct {
+	Allow, Deny bool
+	AllowClass  MatchClass
+}
+
+// run evaluates every statement of p (no short-circuit), appending their
+// traces, in the policy layer pl (idx and sub place it in the layer).
+func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
+	var s polSummary
+	if p == nil || len(p.Statements) == 0 {
+		return s
 	}
 	vars := p.VariablesEnabled()
 	var cp *cPolicy
-	if !ref {
+	var mask uint64
+	memo := false
+	if !e.ref {
 		cp = compiledFor(p, vars)
+		mask, memo = cp.actionMask(e.actID, &e.ra)
 	}
-	stale := false
+	pi := uint32(len(e.pols))
+	e.pols = append(e.pols, tracePol{stmts: p.Statements, idx: int32(idx), sub: int32(sub), layer: pl})
+	layer := e.layerName(pl)
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if n := len(pe.Traces); zeroed && n < cap(pe.Traces) {
-			pe.Traces = pe.Traces[:n+1]
-		} else {
-			pe.Traces = append(pe.Traces, StatementTrace{})
-		}
-		tr := &pe.Traces[len(pe.Traces)-1]
+		e.traces = append(e.traces, ctrace{pol: pi, stmt: uint32(i)})
+		ct := &e.traces[len(e.traces)-1]
+		var am bool
 		var cs *cStmt
-		if cp != nil && i < len(cp.stmts) {
+		switch {
+		case cp == nil:
+			am = refActionMatched(st, e.req.Action)
+		case memo:
 			cs = &cp.stmts[i]
+			am = mask>>uint(i)&1 != 0
+		default:
+			cs = &cp.stmts[i]
+			am = cs.actionMatched(&e.ra)
 		}
-		keys := evalStatementInto(tr, st, cs, vars, layer, req, ra, ks.begin(), &stale)
-		// The trace is zero before evalStatementInto; empty pointer-bearing
-		// fields are not stored (a pointer store runs a write barrier while
-		// the GC marks).
-		if mk := ks.commit(len(pe.Traces)-1, keys); mk != nil {
-			tr.MissingKeys = mk
-		}
-		tr.PolicyIndex = policyIndex
-		tr.SubIndex = sub
-		if tr.Matched {
+		e.evalStatement(ct, st, cs, am, vars, layer)
+		if ct.flags&fMatched != 0 {
 			switch st.Effect {
 			case policy.Deny:
-				pe.Deny = true
+				s.Deny = true
 			case policy.Allow:
-				pe.Allow = true
-				pe.AllowClass = better(pe.AllowClass, tr.PrincipalClass)
+				s.Allow = true
+				s.AllowClass = better(s.AllowClass, classOf[ct.class])
 			}
 		}
-		for _, k := range keys {
-			ks.addGlobal(k)
-		}
 	}
-	if stale && cp != nil {
-		dropCompiled(p)
-	}
+	return s
 }
 
 const (
@@ -123,58 +124,62 @@ const (
 	reasonResourceUnbound = "resource pattern uses a policy variable with no value: "
 )
 
-// noStmt stands for "no compiled form": every element takes the reference path.
-var noStmt cStmt
-
-// evalStatementInto traces one statement into tr, which must be zero (fields
-// that stay empty are not written). cs is its compiled form, nil for
-// the reference path; every compiled element is checked against the
-// statement's current text and stale is set when one differs (that element is
-// then matched by the reference path). The statement's missing keys are
-// appended to keys (de-duplicated case-insensitively, in reading order) and
-// returned; tr.MissingKeys is left to the caller.
-func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars bool, layer Layer, req *Request, ra *reqAction, keys []string, stale *bool) []string {
-	if cs == nil {
-		cs = &noStmt
-	}
-	tr.Layer = layer
-	tr.StatementIndex = st.Index
-	if st.Sid != "" {
-		tr.Sid = st.Sid
-	}
-	tr.Effect = st.Effect
-	tr.Stmt = st
-	// Action.
-	switch {
-	case st.Action != nil:
-		tr.ActionMatched = matchActionList(st.Action, cs.action, req.Action, ra, stale)
-	case st.NotAction != nil:
-		tr.ActionMatched = !matchActionList(st.NotAction, cs.notAction, req.Action, ra, stale)
+// evalStatement traces one statement into ct (whose pol and stmt are set).
+// cs is its compiled form, nil for the reference path; am is its
+// ActionMatched. The statement's missing keys (de-duplicated
+// case-insensitively, in reading order) go to the string table and to the
+// request-wide list.
+func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, am bool, vars bool, layer Layer) {
+	req := &e.req
+	var f uint8
+	if am {
+		f |= fAction
 	}
 	// Resource.
 	var unbound []string
+	var rm bool
 	switch {
 	case st.Resource != nil:
-		tr.ResourceMatched, unbound = matchResourceList(st.Resource, cs.resource, req.Resource, vars, req.Context, ra, unbound, stale)
+		if cs != nil {
+			rm, unbound = matchResources(cs.resource, req.Resource, vars, req.Context, &e.ra, nil)
+		} else {
+			rm, unbound = matchResourcesRef(st.Resource, req.Resource, vars, req.Context, nil)
+		}
 	case st.NotResource != nil:
 		var m bool
-		m, unbound = matchResourceList(st.NotResource, cs.notResource, req.Resource, vars, req.Context, ra, unbound, stale)
-		tr.ResourceMatched = !m
+		if cs != nil {
+			m, unbound = matchResources(cs.notResource, req.Resource, vars, req.Context, &e.ra, nil)
+		} else {
+			m, unbound = matchResourcesRef(st.NotResource, req.Resource, vars, req.Context, nil)
+		}
+		rm = !m
+	}
+	if rm {
+		f |= fResource
 	}
 	// Principal.
 	deny := st.Effect == policy.Deny
 	npExempt := false
+	pm := false
+	class := ClassNone
 	switch {
 	case st.Principal != nil:
-		if c := matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, layer, deny, stale); c != ClassNone {
-			tr.PrincipalClass = c
-			tr.PrincipalMatched = true
+		var refs []cRef
+		if cs != nil {
+			refs = cs.principal
+		}
+		if c := matchPrincipalsRefs(st.Principal, refs, &req.Principal, layer, deny); c != ClassNone {
+			class, pm = c, true
 		}
 	case st.NotPrincipal != nil:
 		if deny && req.Principal.HasBoundary {
-			tr.PrincipalMatched = true
+			pm = true
 		} else {
-			c := matchPrincipalsRefs(st.NotPrincipal, cs.notPrinc, &req.Principal, layer, false, stale)
+			var refs []cRef
+			if cs != nil {
+				refs = cs.notPrinc
+			}
+			c := matchPrincipalsRefs(st.NotPrincipal, refs, &req.Principal, layer, false)
 			if deny {
 				// Exempt only when the caller itself is listed (user, session,
 				// federated user, service, "*"), or the account for its root
@@ -186,74 +191,85 @@ func evalStatementInto(tr *StatementTrace, st *policy.Statement, cs *cStmt, vars
 				// anonymous included (spec 6.2).
 				npExempt = c != ClassNone
 			}
-			tr.PrincipalMatched = !npExempt
+			pm = !npExempt
 		}
-		if tr.PrincipalMatched {
-			tr.PrincipalClass = ClassDirect
+		if pm {
+			class = ClassDirect
 		}
 	default:
-		tr.PrincipalMatched = true
-		tr.PrincipalClass = ClassDirect
+		pm, class = true, ClassDirect
 	}
+	if pm {
+		f |= fPrincipal
+	}
+	ct.class = classCode(class)
+
+	start := len(e.strs)
+	keys := e.strs[start:]
 	for _, k := range unbound {
 		keys = appendUniqueTo(keys, k)
 	}
 
-	effectOK := st.Effect == policy.Allow || st.Effect == policy.Deny
-	if !tr.ActionMatched || !tr.ResourceMatched || !tr.PrincipalMatched || !effectOK {
-		tr.Conditions = CondFalse
+	effectOK := st.Effect == policy.Allow || deny
+	if !am || !rm || !pm || !effectOK {
+		ct.cond = uint8(CondFalse)
+		ct.flags = f
+		e.setKeys(ct, start, keys)
 		switch {
 		case !effectOK:
-			tr.Reason = reasonEffect
-		case !tr.ActionMatched:
+			ct.reason = rcEffect
+		case !am:
 			switch {
 			case st.Action == nil && st.NotAction == nil:
-				tr.Reason = reasonNoAction
+				ct.reason = rcNoAction
 			case st.NotAction != nil:
-				tr.Reason = reasonNotAction
+				ct.reason = rcNotAction
 			default:
-				tr.Reason = reasonAction
+				ct.reason = rcAction
 			}
-		case !tr.ResourceMatched:
+		case !rm:
 			switch {
 			case st.Resource == nil && st.NotResource == nil:
-				tr.Reason = reasonNoResource
+				ct.reason = rcNoResource
 			case st.NotResource != nil:
-				tr.Reason = reasonNotResource
+				ct.reason = rcNotResource
 			case len(unbound) > 0:
-				tr.Reason = reasonResourceUnbound + strings.Join(unbound, ", ")
+				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "))
 			default:
-				tr.Reason = reasonResource
+				ct.reason = rcResource
 			}
 		case npExempt:
-			tr.Reason = reasonNotPrincipal
+			ct.reason = rcNotPrincipal
 		default:
-			tr.Reason = reasonPrincipal
+			ct.reason = rcPrincipal
 		}
-		return keys
+		return
 	}
-	cr, keys, why := evaluateConds(keys, st.Conditions, cs.conds, req.Context, vars, stale)
-	tr.Conditions = cr
+	var ccs []cCond // nil: the reference path (or no conditions)
+	if cs != nil {
+		ccs = cs.conds
+	}
+	cr, keys, why := evaluateConds(keys, st.Conditions, ccs, req.Context, vars)
+	e.setKeys(ct, start, keys)
+	ct.cond = uint8(cr)
 	switch cr {
 	case CondTrue:
-		tr.ConditionsMet = true
-		tr.Matched = true
-		tr.Reason = reasonMatched
+		f |= fCondsMet | fMatched
+		ct.reason = rcMatched
 		if st.NotPrincipal != nil && deny && req.Principal.HasBoundary {
-			tr.Reason = reasonNPBoundary
+			ct.reason = rcNPBoundary
 		}
 	case CondError:
 		if deny {
-			tr.Matched = true
-			tr.FailClosed = true
-			tr.Reason = reasonFailClosedDeny + why
+			f |= fMatched | fFailClosed
+			e.setWhy(ct, rcFailClosed, why)
 		} else {
-			tr.Reason = why
+			e.setWhy(ct, rcWhy, why)
 		}
 	default:
-		tr.Reason = why
+		e.setWhy(ct, rcWhy, why)
 	}
-	return keys
+	ct.flags = f
 }
 
 // matchResourceVars matches one Resource pattern, substituting variables when
@@ -314,14 +330,12 @@ func principalPartition(p *Principal) string {
 // resolves uncertainty towards matching (a role given without its session
 // name matches a Deny naming one of its sessions).
 func matchPrincipals(ps *policy.Principals, p *Principal, layer Layer, forDeny bool) MatchClass {
-	var stale bool
-	return matchPrincipalsRefs(ps, nil, p, layer, forDeny, &stale)
+	return matchPrincipalsRefs(ps, nil, p, layer, forDeny)
 }
 
 // matchPrincipalsRefs is matchPrincipals with refs, the pre-parsed form of
-// ps.AWS (entries are checked against the current text; stale is set on a
-// difference and the entry is parsed here).
-func matchPrincipalsRefs(ps *policy.Principals, refs []cRef, p *Principal, layer Layer, forDeny bool, stale *bool) MatchClass {
+// ps.AWS (nil: each entry is parsed, through a cache).
+func matchPrincipalsRefs(ps *policy.Principals, refs []cRef, p *Principal, layer Layer, forDeny bool) MatchClass {
 	best := ClassNone
 	if ps.Wildcard {
 		return ClassDirect
@@ -337,10 +351,9 @@ func matchPrincipalsRefs(ps *policy.Principals, refs []cRef, p *Principal, layer
 		}
 		var ref policy.PrincipalRef
 		var ok bool
-		if i < len(refs) && sameStr(refs[i].raw, s) {
+		if i < len(refs) {
 			ref, ok = refs[i].ref, refs[i].ok
 		} else {
-			*stale = true
 			ref, ok = parseRef(s)
 		}
 		if !ok {

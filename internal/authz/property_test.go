@@ -202,6 +202,9 @@ func TestPropertyDeterministicAndOrderIndependent(t *testing.T) {
 		}
 		ps, _ := allPolicies(in)
 		for _, p := range ps {
+			// A policy is not edited in place once evaluated: the shuffle
+			// works on a new Statements slice.
+			p.Statements = append([]policy.Statement(nil), p.Statements...)
 			r.Shuffle(len(p.Statements), func(x, y int) { p.Statements[x], p.Statements[y] = p.Statements[y], p.Statements[x] })
 		}
 		c := Evaluate(in)

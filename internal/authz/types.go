@@ -217,23 +217,14 @@ type Result struct {
 	Layer    Layer // deciding layer
 	Reason   string
 	Layers   []LayerResult
-	// Statements: every statement evaluated, matched or not (the evaluator does not short-circuit).
-	Statements []StatementTrace
 	// MissingKeys: context keys read by conditions and absent from the request, sorted, de-duplicated.
 	MissingKeys []string
 
-	// keyBuf backs MissingKeys and every Statements[i].MissingKeys (one
-	// allocation per result; reused by EvaluateInto).
-	keyBuf []string
-}
-
-// Matched returns the statements that matched the request.
-func (r *Result) Matched() []StatementTrace {
-	var out []StatementTrace
-	for _, s := range r.Statements {
-		if s.Matched {
-			out = append(out, s)
-		}
-	}
-	return out
+	// The statement traces in compact form (trace.go); Statements spells
+	// them out. strs backs MissingKeys, every trace's missing keys and the
+	// reasons that are not constants.
+	traces   []ctrace
+	pols     []tracePol
+	strs     []string
+	resLayer Layer
 }

@@ -386,9 +386,10 @@ func (in *inputs) apBucketSide(st *stage, res *authz.Result) {
 			noBucketGrant()
 			return
 		}
-		for i := range res.Statements {
-			t := &res.Statements[i]
-			if t.Matched && t.Layer == authz.LayerResource && t.Effect == policy.Allow && t.PrincipalClass == authz.ClassDirect {
+		matched := res.Matched()
+		for i := range matched {
+			t := &matched[i]
+			if t.Layer == authz.LayerResource && t.Effect == policy.Allow && t.PrincipalClass == authz.ClassDirect {
 				st.decision, st.layer = authz.Allowed, authz.LayerResource
 				st.reason = "the bucket policy allows the request " + statementRef(t) + "; the caller's own policies decide on the access point side"
 				return
@@ -466,8 +467,9 @@ func (in *inputs) apHint(st *stage) string {
 		return ""
 	}
 	bucketARN := s3model.BucketARN(in.partition, in.req.Bucket)
-	for i := range st.res.Statements {
-		t := &st.res.Statements[i]
+	traces := st.res.Statements()
+	for i := range traces {
+		t := &traces[i]
 		if t.Layer != authz.LayerIdentity || !t.ActionMatched || t.ResourceMatched || t.Effect != policy.Allow || t.Stmt == nil {
 			continue
 		}

@@ -133,11 +133,7 @@ func (in *inputs) result(st *stage) *Result {
 	// matched statements and missing keys
 	nMatched, nMissing := 0, 0
 	in.eachResult(st, func(res *authz.Result) {
-		for i := range res.Statements {
-			if res.Statements[i].Matched {
-				nMatched++
-			}
-		}
+		nMatched += res.NumMatched()
 		nMissing += len(res.MissingKeys)
 	})
 	if nMatched > 0 {
@@ -147,11 +143,9 @@ func (in *inputs) result(st *stage) *Result {
 		r.MissingContextKeys = make([]string, 0, nMissing)
 	}
 	in.eachResult(st, func(res *authz.Result) {
-		for i := range res.Statements {
-			t := &res.Statements[i]
-			if !t.Matched {
-				continue
-			}
+		matched := res.Matched()
+		for i := range matched {
+			t := &matched[i]
 			idx := t.PolicyIndex
 			if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
 				idx = t.PolicyIndex*1000 + t.SubIndex
@@ -309,11 +303,9 @@ func (in *inputs) explain(st *stage, r *Result) string {
 			if res == nil {
 				continue
 			}
-			for i := range res.Statements {
-				t := &res.Statements[i]
-				if !t.Matched {
-					continue
-				}
+			matched := res.Matched()
+			for i := range matched {
+				t := &matched[i]
 				if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny && res == st.res) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
 					b.WriteString("  ")
 					writeStatementRef(&b, t)
@@ -369,7 +361,7 @@ func (in *inputs) explain(st *stage, r *Result) string {
 func (in *inputs) resourceHint(st *stage) string {
 	isObj := strings.Contains(strings.TrimPrefix(st.resource, "arn:"+in.partition+":s3:::"), "/")
 	bucketARN := s3model.BucketARN(in.partition, in.req.Bucket)
-	for _, t := range st.res.Statements {
+	for _, t := range st.res.Statements() {
 		if t.Layer != authz.LayerIdentity || !t.ActionMatched || t.ResourceMatched || t.Effect != policy.Allow {
 			continue
 		}
@@ -430,9 +422,10 @@ func (in *inputs) suggest(st *stage) []Fix {
 			if src == nil {
 				continue
 			}
-			for i := range src.Statements {
-				t := &src.Statements[i]
-				if !t.Matched || t.Effect != policy.Deny {
+			matched := src.Matched()
+			for i := range matched {
+				t := &matched[i]
+				if t.Effect != policy.Deny {
 					continue
 				}
 				l := layerName(t.Layer)

@@ -1,0 +1,205 @@
+package authz
+
+import "github.com/s3access/terraform-provider-s3access/internal/policy"
+
+// The trace of an evaluation is recorded in a compact, pointer-free form
+// (issue 3, performance): one 24-byte ctrace per statement, one tracePol per
+// evaluated policy and one string table per result (missing keys and the
+// few reasons that are not constants). Every fact of a StatementTrace is
+// computed during the evaluation (nothing is short-circuited); Statements
+// only spells the records out as StatementTrace values. A result therefore
+// costs one small allocation with few pointers, instead of a 152-byte,
+// seven-pointer record per statement that the garbage collector had to
+// scan and write-barrier.
+
+// Statement outcome flags (ctrace.flags).
+const (
+	fMatched uint8 = 1 << iota
+	fAction
+	fResource
+	fPrincipal
+	fCondsMet
+	fFailClosed
+)
+
+// Reason codes (ctrace.reason). rcWhy and rcFailClosed take their text from
+// the result's string table (ctrace.why).
+const (
+	rcNone uint8 = iota
+	rcMatched
+	rcEffect
+	rcNoAction
+	rcAction
+	rcNotAction
+	rcNoResource
+	rcResource
+	rcNotResource
+	rcPrincipal
+	rcNotPrincipal
+	rcNPBoundary
+	rcWhy        // strs[why]
+	rcFailClosed // reasonFailClosedDeny + strs[why]
+)
+
+var reasonText = [...]string{
+	rcNone:         "",
+	rcMatched:      reasonMatched,
+	rcEffect:       reasonEffect,
+	rcNoAction:     reasonNoAction,
+	rcAction:       reasonAction,
+	rcNotAction:    reasonNotAction,
+	rcNoResource:   reasonNoResource,
+	rcResource:     reasonResource,
+	rcNotResource:  reasonNotResource,
+	rcPrincipal:    reasonPrincipal,
+	rcNotPrincipal: reasonNotPrincipal,
+	rcNPBoundary:   reasonNPBoundary,
+}
+
+// Match class codes (ctrace.class).
+var classOf = [...]MatchClass{ClassNone, ClassDirect, ClassRoleOfSession, ClassUserOfFederated, ClassAccount}
+
+func classCode(c MatchClass) uint8 {
+	switch c {
+	case ClassDirect:
+		return 1
+	case ClassRoleOfSession:
+		return 2
+	case ClassUserOfFederated:
+		return 3
+	case ClassAccount:
+		return 4
+	}
+	return 0
+}
+
+// ctrace is one statement's outcome.
+type ctrace struct {
+	pol    uint32 // index into Result.pols
+	stmt   uint32 // index of the statement in pols[pol].stmts
+	why    uint32 // index into Result.strs (rcWhy, rcFailClosed)
+	ka, kb uint32 // the statement's missing keys: strs[ka:kb]
+	flags  uint8
+	class  uint8
+	cond   uint8 // CondResult
+	reason uint8
+}
+
+// Policy layer codes (tracePol.layer); plResource stands for the result's
+// resource-policy layer name (Input.ResourceLayer).
+const (
+	plRCP uint8 = iota
+	plSCP
+	plVPCE
+	plResource
+	plIdentity
+	plBoundary
+	plSession
+)
+
+// tracePol is one evaluated policy: its statements as they were evaluated,
+// its layer and its place in the layer.
+type tracePol struct {
+	stmts    []policy.Statement
+	idx, sub int32
+	layer    uint8
+}
+
+func (r *Result) polLayer(tp *tracePol) Layer {
+	switch tp.layer {
+	case plRCP:
+		return LayerRCP
+	case plSCP:
+		return LayerSCP
+	case plVPCE:
+		return LayerVPCE
+	case plIdentity:
+		return LayerIdentity
+	case plBoundary:
+		return LayerBoundary
+	case plSession:
+		return LayerSession
+	}
+	return r.resLayer
+}
+
+// NumStatements is the number of statements evaluated (len(r.Statements())
+// without building the traces).
+func (r *Result) NumStatements() int { return len(r.traces) }
+
+// Statements returns the trace of every statement evaluated, matched or
+// not, in evaluation order (the evaluator does not short-circuit). The
+// slice is new on every call and belongs to the caller; the MissingKeys of
+// each trace share the result's storage and must not be modified.
+func (r *Result) Statements() []StatementTrace {
+	if len(r.traces) == 0 {
+		return nil
+	}
+	out := make([]StatementTrace, len(r.traces))
+	for i := range r.traces {
+		r.spell(&r.traces[i], &out[i])
+	}
+	return out
+}
+
+// Matched returns the statements that matched the request.
+func (r *Result) Matched() []StatementTrace {
+	var out []StatementTrace
+	for i := range r.traces {
+		if r.traces[i].flags&fMatched != 0 {
+			out = append(out, StatementTrace{})
+			r.spell(&r.traces[i], &out[len(out)-1])
+		}
+	}
+	return out
+}
+
+// spell writes the StatementTrace of ct into t.
+func (r *Result) spell(ct *ctrace, t *StatementTrace) {
+	tp := &r.pols[ct.pol]
+	t.Layer = r.polLayer(tp)
+	t.PolicyIndex = int(tp.idx)
+	t.SubIndex = int(tp.sub)
+	if int(ct.stmt) < len(tp.stmts) {
+		st := &tp.stmts[ct.stmt]
+		t.Stmt = st
+		t.StatementIndex = st.Index
+		t.Sid = st.Sid
+		t.Effect = st.Effect
+	}
+	f := ct.flags
+	t.Matched = f&fMatched != 0
+	t.ActionMatched = f&fAction != 0
+	t.ResourceMatched = f&fResource != 0
+	t.PrincipalMatched = f&fPrincipal != 0
+	t.ConditionsMet = f&fCondsMet != 0
+	t.FailClosed = f&fFailClosed != 0
+	t.PrincipalClass = classOf[ct.class]
+	t.Conditions = CondResult(ct.cond)
+	t.Reason = r.reasonOf(ct)
+	if ct.kb > ct.ka {
+		t.MissingKeys = r.strs[ct.ka:ct.kb:ct.kb]
+	}
+}
+
+func (r *Result) reasonOf(ct *ctrace) string {
+	switch ct.reason {
+	case rcWhy:
+		return r.strs[ct.why]
+	case rcFailClosed:
+		return reasonFailClosedDeny + r.strs[ct.why]
+	}
+	return reasonText[ct.reason]
+}
+
+// NumMatched is the number of statements that matched (len(r.Matched())
+// without building the traces).
+func (r *Result) NumMatched() int {
+	n := 0
+	for i := range r.traces {
+		if r.traces[i].flags&fMatched != 0 {
+			n++
+		}
+	}
+	return n
+}
