@@ -13,7 +13,7 @@ const resultStrs = 8
 
 type resultHead struct {
 	res    Result
-	layers [resultLayers]LayerResult
+	layers [resultLayers]clayer
 	strs   [resultStrs]string
 }
 
@@ -64,7 +64,7 @@ func newResult(n int) *Result {
 	default:
 		h = new(resultHead)
 	}
-	h.res.Layers = h.layers[:0]
+	h.res.lays = h.layers[:0]
 	h.res.traces, h.res.pols, h.res.strs = t, p, h.strs[:0]
 	return &h.res
 }

@@ -122,7 +122,35 @@ type layerEval struct {
 	allow   bool
 	deny    bool
 	class   MatchClass
-	detail  string
+	// detail says why the layer does not apply: a detail code, or dcStr
+	// with the text in dstr.
+	detail uint8
+	dstr   string
+}
+
+// verdict returns the compact verdict of layer pl (with its detail).
+func (e *evaluator) verdict(pl uint8, le *layerEval) clayer {
+	cl := clayer{pl: pl, detail: le.detail}
+	switch {
+	case !le.applies:
+		cl.verdict = lvNotApplicable
+		if le.detail == dcStr {
+			cl.arg = e.addStr(le.dstr)
+		}
+	case le.deny:
+		cl.verdict, cl.detail = lvDeny, dcDeny
+	case le.allow:
+		cl.verdict, cl.detail = lvAllow, dcAllow
+	default:
+		cl.verdict, cl.detail = lvNoMatch, dcNoMatch
+	}
+	return cl
+}
+
+// addStr appends s to the string table and returns its index.
+func (e *evaluator) addStr(s string) uint32 {
+	e.strs = append(e.strs, s)
+	return uint32(len(e.strs) - 1)
 }
 
 // chain evaluates an SCP or RCP chain: a Deny anywhere denies; every level
@@ -201,7 +229,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		res = newResult(n)
 	}
 	traces, pols, strs := res.traces[:0], res.pols[:0], res.strs[:0]
-	layers := res.Layers[:0]
+	layers := res.lays[:0]
 	*res = Result{}
 	if cap(traces) < n {
 		traces = make([]ctrace, 0, n)
@@ -238,24 +266,24 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
 	switch {
 	case len(in.RCPs) == 0:
-		rcp.detail = "no resource control policies given"
+		rcp.detail = dcNoRCP
 	case in.RCPExempt:
-		rcp.detail = "RCPs do not apply: " + in.RCPExemptReason
+		rcp.detail, rcp.dstr = dcStr, "RCPs do not apply: "+in.RCPExemptReason
 	case p.ServiceLinkedRole:
-		rcp.detail = "RCPs do not apply to service-linked roles"
+		rcp.detail = dcRCPSLR
 	}
 	scp := layerEval{applies: len(in.SCPs) > 0 && !in.SCPExempt && kind != Anonymous && kind != Service && !p.ManagementAccount && !p.ServiceLinkedRole}
 	switch {
 	case len(in.SCPs) == 0:
-		scp.detail = "no service control policies given"
+		scp.detail = dcNoSCP
 	case in.SCPExempt:
-		scp.detail = "SCPs do not apply: " + in.SCPExemptReason
+		scp.detail, scp.dstr = dcStr, "SCPs do not apply: "+in.SCPExemptReason
 	case kind == Anonymous || kind == Service:
-		scp.detail = "SCPs do not apply to " + string(kind) + " callers"
+		scp.detail, scp.dstr = dcStr, "SCPs do not apply to "+string(kind)+" callers"
 	case p.ManagementAccount:
-		scp.detail = "SCPs do not apply to principals of the management account"
+		scp.detail = dcSCPMgmt
 	case p.ServiceLinkedRole:
-		scp.detail = "SCPs do not apply to service-linked roles"
+		scp.detail = dcSCPSLR
 	}
 
 	// ---- evaluate every layer (no short-circuit) ---------------------------
@@ -268,12 +296,12 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		scp.deny, scpMissing = e.chain(in.SCPs, plSCP)
 		scp.allow = scpMissing < 0
 	}
-	vpce := layerEval{applies: in.VPCE != nil, detail: "request does not traverse a VPC endpoint"}
+	vpce := layerEval{applies: in.VPCE != nil, detail: dcNoVPCE}
 	if vpce.applies {
 		pe := e.run(in.VPCE, plVPCE, 0, 0)
 		vpce.allow, vpce.deny = pe.Allow, pe.Deny
 	}
-	rp := layerEval{applies: in.Resource != nil, detail: "no resource policy given"}
+	rp := layerEval{applies: in.Resource != nil, detail: dcNoRP}
 	if rp.applies {
 		pe := e.run(in.Resource, plResource, 0, 0)
 		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, pe.AllowClass
@@ -290,16 +318,16 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 			id.deny = id.deny || pe.Deny
 		}
 	} else {
-		id.detail = "identity policies do not apply to " + string(kind) + " callers"
+		id.detail, id.dstr = dcStr, "identity policies do not apply to "+string(kind)+" callers"
 	}
-	pb := layerEval{applies: boundaryApplies, detail: "no permissions boundary"}
+	pb := layerEval{applies: boundaryApplies, detail: dcNoPB}
 	if pb.applies {
 		pe := e.run(in.Boundary, plBoundary, 0, 0)
 		pb.allow, pb.deny = pe.Allow, pe.Deny
 	}
-	sp := layerEval{applies: sessionApplies, detail: "no session policy"}
+	sp := layerEval{applies: sessionApplies, detail: dcNoSP}
 	if fedNoPolicy {
-		sp.detail = "no session policy: a GetFederationToken session without one has no permissions, except grants naming the federated user directly"
+		sp.detail = dcFedNoPolicy
 	}
 	if sp.applies && in.Session != nil {
 		pe := e.run(in.Session, plSession, 0, 0)
@@ -333,38 +361,22 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 
 	// ---- layer verdicts ------------------------------------------------
-	verdict := func(l Layer, le layerEval) LayerResult {
-		lr := LayerResult{Layer: l, Detail: le.detail}
-		switch {
-		case !le.applies:
-			lr.Result = VerdictNotApplicable
-		case le.deny:
-			lr.Result, lr.Detail = VerdictDeny, "a Deny statement matches"
-		case le.allow:
-			lr.Result, lr.Detail = VerdictAllow, "an Allow statement matches"
-		default:
-			lr.Result, lr.Detail = VerdictNoMatch, "no statement matches"
-		}
-		return lr
-	}
-	rcpLR := verdict(LayerRCP, rcp)
+	lays := layers[:0]
+	rcpLV := e.verdict(plRCP, &rcp)
 	if rcp.applies && !rcp.deny && rcpMissing >= 0 {
-		rcpLR.Detail = "level " + strconv.Itoa(rcpMissing) + " has no matching Allow"
+		rcpLV.detail, rcpLV.arg = dcLevel, uint32(rcpMissing)
 	}
-	scpLR := verdict(LayerSCP, scp)
+	scpLV := e.verdict(plSCP, &scp)
 	if scp.applies && !scp.deny && scpMissing >= 0 {
-		scpLR.Detail = "level " + strconv.Itoa(scpMissing) + " has no matching Allow"
+		scpLV.detail, scpLV.arg = dcLevel, uint32(scpMissing)
 	}
-	rpLR := verdict(resLayer, rp)
+	rpLV := e.verdict(plResource, &rp)
 	if resDenyIgnored {
-		rpLR.Detail = "Deny statements ignored for the resource owner's root user (spec 1.9)"
+		rpLV.detail = dcRootExempt
 	} else if rp.allow && !rp.deny {
-		rpLR.Detail = "an Allow statement matches (principal class " + string(rp.class) + ")"
+		rpLV.detail, rpLV.arg = dcAllowClass, uint32(classCode(rp.class))
 	}
-	if cap(layers) < 7+len(grantOrder) {
-		layers = make([]LayerResult, 0, 7+len(grantOrder))
-	}
-	res.Layers = append(layers, rcpLR, scpLR, verdict(LayerVPCE, vpce), rpLR)
+	lays = append(lays, rcpLV, scpLV, e.verdict(plVPCE, &vpce), rpLV)
 	for _, gl := range grantOrder {
 		d := ""
 		for _, g := range in.ResourceGrants {
@@ -375,13 +387,13 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 				d += g.Description
 			}
 		}
-		res.Layers = append(res.Layers, LayerResult{Layer: gl, Result: VerdictAllow, Detail: d})
+		lays = append(lays, clayer{pl: plGrant, verdict: lvAllow, name: e.addStr(string(gl)), detail: dcStr, arg: e.addStr(d)})
 	}
-	spLR := verdict(LayerSession, sp)
+	spLV := e.verdict(plSession, &sp)
 	if fedNoPolicy {
-		spLR.Detail = sp.detail
+		spLV.detail = dcFedNoPolicy
 	}
-	res.Layers = append(res.Layers, verdict(LayerIdentity, id), verdict(LayerBoundary, pb), spLR)
+	res.lays = append(lays, e.verdict(plIdentity, &id), e.verdict(plBoundary, &pb), spLV)
 
 	finish := func(d Decision, l Layer, reason string) *Result {
 		res.Decision, res.Layer, res.Reason = d, l, reason
@@ -492,7 +504,7 @@ func (e *evaluator) firstDeny(l Layer) string {
 		if ct.flags&fMatched == 0 || e.layerName(tp.layer) != l {
 			continue
 		}
-		st := &tp.stmts[ct.stmt]
+		st := &tp.p.Statements[ct.stmt]
 		if st.Effect != policy.Deny {
 			continue
 		}

@@ -131,7 +131,7 @@ func TestEvaluateResultShape(t *testing.T) {
 		t.Errorf("missing keys %v, want %v", r.MissingKeys, want)
 	}
 	got := map[Layer]LayerVerdict{}
-	for _, l := range r.Layers {
+	for _, l := range r.Layers() {
 		got[l.Layer] = l.Result
 		if l.Detail == "" {
 			t.Errorf("layer %s has no detail", l.Layer)
@@ -150,7 +150,7 @@ func TestEvaluateResultShape(t *testing.T) {
 	if r2.Decision != Allowed || r2.Layer != LayerRoot || len(r2.Matched()) != 1 {
 		t.Errorf("root bypass: %s/%s", r2.Decision, r2.Layer)
 	}
-	for _, l := range r2.Layers {
+	for _, l := range r2.Layers() {
 		if l.Layer == LayerResource && !strings.Contains(l.Detail, "ignored") {
 			t.Errorf("resource layer detail %q", l.Detail)
 		}

@@ -153,7 +153,7 @@ func TestCorpus(t *testing.T) {
 
 func dumpTrace(r *Result) string {
 	var b strings.Builder
-	for _, l := range r.Layers {
+	for _, l := range r.Layers() {
 		b.WriteString("  layer " + string(l.Layer) + ": " + string(l.Result) + " (" + l.Detail + ")\n")
 	}
 	for _, s := range r.Statements() {

@@ -31,7 +31,7 @@ type resultView struct {
 }
 
 func viewOf(r *Result) resultView {
-	v := resultView{Decision: r.Decision, Layer: r.Layer, Reason: r.Reason, Layers: r.Layers, MissingKeys: r.MissingKeys, Statements: r.Statements(), NearMisses: r.NearMisses()}
+	v := resultView{Decision: r.Decision, Layer: r.Layer, Reason: r.Reason, Layers: r.Layers(), MissingKeys: r.MissingKeys, Statements: r.Statements(), NearMisses: r.NearMisses()}
 	if len(v.Layers) == 0 {
 		v.Layers = nil
 	}

@@ -76,7 +76,7 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		mask, memo = cp.actionMask(e.actID, &e.ra)
 	}
 	pi := uint32(len(e.pols))
-	e.pols = append(e.pols, tracePol{stmts: p.Statements, idx: int32(idx), sub: int32(sub), layer: pl})
+	e.pols = append(e.pols, tracePol{p: p, idx: int32(idx), sub: int32(sub), layer: pl})
 	layer := e.layerName(pl)
 	for i := range p.Statements {
 		st := &p.Statements[i]

@@ -1,6 +1,10 @@
 package authz
 
-import "github.com/s3access/terraform-provider-s3access/internal/policy"
+import (
+	"strconv"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
+)
 
 // The trace of an evaluation is recorded in a compact, pointer-free form
 // (issue 3, performance): one 24-byte ctrace per statement, one tracePol per
@@ -97,10 +101,14 @@ const (
 	plSession
 )
 
-// tracePol is one evaluated policy: its statements as they were evaluated,
-// its layer and its place in the layer.
+// plGrant is a resource-grant layer (clayer.name names it).
+const plGrant uint8 = 7
+
+// tracePol is one evaluated policy, its layer and its place in the layer.
+// Policies are immutable once evaluated (compiled.go), so the traces read
+// their statements from it.
 type tracePol struct {
-	stmts    []policy.Statement
+	p        *policy.Policy
 	idx, sub int32
 	layer    uint8
 }
@@ -160,8 +168,8 @@ func (r *Result) spell(ct *ctrace, t *StatementTrace) {
 	t.Layer = r.polLayer(tp)
 	t.PolicyIndex = int(tp.idx)
 	t.SubIndex = int(tp.sub)
-	if int(ct.stmt) < len(tp.stmts) {
-		st := &tp.stmts[ct.stmt]
+	if int(ct.stmt) < len(tp.p.Statements) {
+		st := &tp.p.Statements[ct.stmt]
 		t.Stmt = st
 		t.StatementIndex = st.Index
 		t.Sid = st.Sid
@@ -202,4 +210,124 @@ func (r *Result) NumMatched() int {
 		}
 	}
 	return n
+}
+
+// Layer verdict codes (clayer.verdict).
+const (
+	lvNotApplicable uint8 = iota
+	lvDeny
+	lvAllow
+	lvNoMatch
+)
+
+var verdictOf = [...]LayerVerdict{lvNotApplicable: VerdictNotApplicable, lvDeny: VerdictDeny, lvAllow: VerdictAllow, lvNoMatch: VerdictNoMatch}
+
+// Layer detail codes (clayer.detail).
+const (
+	dcNone uint8 = iota
+	dcStr        // strs[arg]
+	dcLevel      // level arg has no matching Allow
+	dcAllowClass // an Allow matches, principal class classOf[arg]
+	dcNoRCP
+	dcRCPSLR
+	dcNoSCP
+	dcSCPMgmt
+	dcSCPSLR
+	dcNoVPCE
+	dcNoRP
+	dcNoPB
+	dcNoSP
+	dcFedNoPolicy
+	dcDeny
+	dcAllow
+	dcNoMatch
+	dcRootExempt
+)
+
+var detailText = [...]string{
+	dcNoRCP:       "no resource control policies given",
+	dcRCPSLR:      "RCPs do not apply to service-linked roles",
+	dcNoSCP:       "no service control policies given",
+	dcSCPMgmt:     "SCPs do not apply to principals of the management account",
+	dcSCPSLR:      "SCPs do not apply to service-linked roles",
+	dcNoVPCE:      "request does not traverse a VPC endpoint",
+	dcNoRP:        "no resource policy given",
+	dcNoPB:        "no permissions boundary",
+	dcNoSP:        "no session policy",
+	dcFedNoPolicy: "no session policy: a GetFederationToken session without one has no permissions, except grants naming the federated user directly",
+	dcDeny:        "a Deny statement matches",
+	dcAllow:       "an Allow statement matches",
+	dcNoMatch:     "no statement matches",
+	dcRootExempt:  "Deny statements ignored for the resource owner's root user (spec 1.9)",
+	dcAllowClass:  "",
+	dcLevel:       "",
+	dcStr:         "",
+	dcNone:        "",
+}
+
+// clayer is one layer's verdict.
+type clayer struct {
+	arg     uint32 // dcLevel: the level; dcAllowClass: the class code; dcStr: index into strs
+	name    uint32 // plGrant: index into strs of the layer name
+	pl      uint8
+	verdict uint8
+	detail  uint8
+}
+
+// NumLayers is the number of layer verdicts (len(r.Layers())).
+func (r *Result) NumLayers() int { return len(r.lays) }
+
+// Layers returns every layer's own verdict, in the order RCP, SCP, VPC
+// endpoint, resource policy, resource grants (ACL), identity, permissions
+// boundary, session policy. The slice is new on every call.
+func (r *Result) Layers() []LayerResult {
+	if len(r.lays) == 0 {
+		return nil
+	}
+	out := make([]LayerResult, len(r.lays))
+	for i := range r.lays {
+		out[i] = r.LayerAt(i)
+	}
+	return out
+}
+
+// LayerAt returns the i-th layer verdict of Layers.
+func (r *Result) LayerAt(i int) LayerResult {
+	cl := &r.lays[i]
+	var name Layer
+	if cl.pl == plGrant {
+		name = Layer(r.strs[cl.name])
+	} else {
+		name = r.polLayer(&tracePol{layer: cl.pl})
+	}
+	lr := LayerResult{Layer: name, Result: verdictOf[cl.verdict]}
+	switch cl.detail {
+	case dcStr:
+		lr.Detail = r.strs[cl.arg]
+	case dcLevel:
+		lr.Detail = "level " + strconv.Itoa(int(cl.arg)) + " has no matching Allow"
+	case dcAllowClass:
+		lr.Detail = "an Allow statement matches (principal class " + string(classOf[cl.arg]) + ")"
+	default:
+		lr.Detail = detailText[cl.detail]
+	}
+	return lr
+}
+
+// Verdict returns the verdict of layer l (the first entry naming it), and
+// false when no entry names it.
+func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
+	for i := range r.lays {
+		cl := &r.lays[i]
+		var name Layer
+		if cl.pl == plGrant {
+			name = Layer(r.strs[cl.name])
+		} else {
+			name = r.polLayer(&tracePol{layer: cl.pl})
+		}
+		if name == l {
+			return verdictOf[cl.verdict], true
+		}
+	}
+	return "", false
 }

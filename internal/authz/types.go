@@ -211,12 +211,12 @@ type LayerResult struct {
 	Detail string
 }
 
-// Result is the outcome with its explanation material.
+// Result is the outcome with its explanation material. Layers,
+// Statements, Matched and NearMisses spell out its compact records.
 type Result struct {
 	Decision Decision
 	Layer    Layer // deciding layer
 	Reason   string
-	Layers   []LayerResult
 	// MissingKeys: context keys read by conditions and absent from the request, sorted, de-duplicated.
 	MissingKeys []string
 
@@ -225,6 +225,7 @@ type Result struct {
 	// reasons that are not constants.
 	traces   []ctrace
 	pols     []tracePol
+	lays     []clayer // the layer verdicts (Layers)
 	strs     []string
 	resLayer Layer
 }

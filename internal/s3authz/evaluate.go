@@ -789,10 +789,8 @@ func verdictOf(res *authz.Result, l authz.Layer) authz.LayerVerdict {
 	if res == nil {
 		return authz.VerdictNotApplicable
 	}
-	for _, lr := range res.Layers {
-		if lr.Layer == l {
-			return lr.Result
-		}
+	if v, ok := res.Verdict(l); ok {
+		return v
 	}
 	return authz.VerdictNotApplicable
 }

@@ -75,7 +75,7 @@ func (in *inputs) result(st *stage) *Result {
 	var verd [numLayers]LayerResult
 	var have [numLayers]bool
 	if st.res != nil {
-		for _, lr := range st.res.Layers {
+		for _, lr := range st.res.Layers() {
 			n := layerName(lr.Layer)
 			if i := layerSlot(n); i >= 0 {
 				verd[i], have[i] = LayerResult{Layer: n, Result: string(lr.Result), Detail: lr.Detail}, true
@@ -470,7 +470,7 @@ func (in *inputs) suggest(st *stage) []Fix {
 				name = "resource_control_policies"
 			}
 			lvl, found := 0, false
-			for _, lr := range st.res.Layers {
+			for _, lr := range st.res.Layers() {
 				if lr.Layer == st.layer {
 					if n, ok := missingLevel(lr.Detail); ok {
 						lvl, found = n, true
@@ -630,7 +630,7 @@ func (in *inputs) mergeAPLayers(st *stage, verd *[numLayers]LayerResult, have *[
 	}
 	sides := [2]map[string]LayerResult{{}, {}} // 0: bucket side, 1: access point side
 	for i, res := range [2]*authz.Result{bucketRes, apRes} {
-		for _, lr := range res.Layers {
+		for _, lr := range res.Layers() {
 			sides[i][layerName(lr.Layer)] = LayerResult{Layer: layerName(lr.Layer), Result: string(lr.Result), Detail: lr.Detail}
 		}
 	}
