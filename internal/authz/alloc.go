@@ -8,13 +8,20 @@ package authz
 // resultLayers is room for the seven policy layers and one grant layer.
 const resultLayers = 8
 
-// resultStrs is room for the missing keys and reasons of a fresh result.
-const resultStrs = 8
+// resultStrs is room for the missing keys and reasons of a fresh result,
+// resultExts for its statements with missing keys or a reason text. (The
+// sizes keep result16 within the 896-byte size class, malloc header
+// included.)
+const (
+	resultStrs = 8
+	resultExts = 4
+)
 
 type resultHead struct {
 	res    Result
 	layers [resultLayers]clayer
 	strs   [resultStrs]string
+	exts   [resultExts]cext
 }
 
 type (
@@ -65,6 +72,6 @@ func newResult(n int) *Result {
 		h = new(resultHead)
 	}
 	h.res.lays = h.layers[:0]
-	h.res.traces, h.res.pols, h.res.strs = t, p, h.strs[:0]
+	h.res.traces, h.res.pols, h.res.strs, h.res.exts = t, p, h.strs[:0], h.exts[:0]
 	return &h.res
 }

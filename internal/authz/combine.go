@@ -17,6 +17,7 @@ type evaluator struct {
 	actID    int32 // actionID of the request action (-1: no memo)
 	resLayer Layer
 	traces   []ctrace
+	exts     []cext
 	pols     []tracePol
 	// strs holds every statement's missing keys and the non-constant
 	// reasons (the result's string table); glob the request-wide missing
@@ -35,8 +36,9 @@ func (e *evaluator) init(req *Request, ref bool, res *Result) {
 	if !ref {
 		e.actID = actionID(e.ra.full())
 	}
-	e.resLayer = res.resLayer
-	e.traces, e.pols, e.strs = res.traces[:0], res.pols[:0], res.strs[:0]
+	e.resLayer = res.resourceLayer()
+	// res.strs may hold the resource layer's name already (setResourceLayer).
+	e.traces, e.exts, e.pols, e.strs = res.traces[:0], res.exts[:0], res.pols[:0], res.strs
 	e.ng, e.over = 0, nil
 }
 
@@ -61,10 +63,11 @@ func (e *evaluator) layerName(pl uint8) Layer {
 // setKeys records keys, built by appending to e.strs[start:], as the
 // missing keys of ct, and adds them to the request-wide list.
 func (e *evaluator) setKeys(ct *ctrace, start int, keys []string) {
-	ct.ka, ct.kb = uint32(start), uint32(start+len(keys))
 	if len(keys) == 0 {
 		return
 	}
+	x := e.ext(ct)
+	x.ka, x.kb = uint32(start), uint32(start+len(keys))
 	if start < cap(e.strs) && &e.strs[:start+1][start] == &keys[0] {
 		e.strs = e.strs[:start+len(keys)]
 	} else {
@@ -78,8 +81,17 @@ func (e *evaluator) setKeys(ct *ctrace, start int, keys []string) {
 // setWhy gives ct the reason code rc with the text s.
 func (e *evaluator) setWhy(ct *ctrace, rc uint8, s string) {
 	ct.reason = rc
-	ct.why = uint32(len(e.strs))
+	e.ext(ct).why = uint32(len(e.strs))
 	e.strs = append(e.strs, s)
+}
+
+// ext returns ct's extension record, adding one if it has none.
+func (e *evaluator) ext(ct *ctrace) *cext {
+	if ct.ext == 0 {
+		e.exts = append(e.exts, cext{})
+		ct.ext = uint32(len(e.exts))
+	}
+	return &e.exts[ct.ext-1]
 }
 
 // addGlobal adds k to the request-wide list unless present (case-insensitively).
@@ -105,7 +117,7 @@ func (e *evaluator) addGlobal(k string) {
 // finish moves the traces into res; the request-wide missing keys follow
 // the string table (sorted when sorted is set).
 func (e *evaluator) finish(res *Result, sorted bool) {
-	res.traces, res.pols = e.traces, e.pols
+	res.traces, res.exts, res.pols = e.traces, e.exts, e.pols
 	n := len(e.strs)
 	res.strs = append(append(e.strs, e.glob[:e.ng]...), e.over...)
 	if g := e.ng + len(e.over); g > 0 {
@@ -228,7 +240,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	if res == nil {
 		res = newResult(n)
 	}
-	traces, pols, strs := res.traces[:0], res.pols[:0], res.strs[:0]
+	traces, exts, pols, strs := res.traces[:0], res.exts[:0], res.pols[:0], res.strs[:0]
 	layers := res.lays[:0]
 	*res = Result{}
 	if cap(traces) < n {
@@ -258,7 +270,8 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	res.traces, res.pols, res.strs, res.resLayer = traces, pols, strs, resLayer
+	res.traces, res.exts, res.pols, res.strs = traces, exts, pols, strs
+	res.setResourceLayer(resLayer)
 	var e evaluator
 	e.init(&req, ref, res)
 
@@ -387,7 +400,8 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 				d += g.Description
 			}
 		}
-		lays = append(lays, clayer{pl: plGrant, verdict: lvAllow, name: e.addStr(string(gl)), detail: dcStr, arg: e.addStr(d)})
+		e.addStr(string(gl))
+		lays = append(lays, clayer{pl: plGrant, verdict: lvAllow, detail: dcStr, arg: e.addStr(d)})
 	}
 	spLV := e.verdict(plSession, &sp)
 	if fedNoPolicy {
@@ -498,43 +512,49 @@ func roleWord(c MatchClass) string {
 // allocation for the whole reason).
 func (e *evaluator) firstDeny(l Layer) string {
 	const head = "explicit deny: "
-	for i := range e.traces {
-		ct := &e.traces[i]
-		tp := &e.pols[ct.pol]
-		if ct.flags&fMatched == 0 || e.layerName(tp.layer) != l {
-			continue
+	i := 0
+	for pi := range e.pols {
+		tp := &e.pols[pi]
+		skip := e.layerName(tp.layer) != l
+		for s := 0; s < int(tp.n) && i < len(e.traces); s, i = s+1, i+1 {
+			ct := &e.traces[i]
+			if skip || ct.flags&fMatched == 0 || tp.p.Statements[s].Effect != policy.Deny {
+				continue
+			}
+			return e.describeDeny(l, tp, &tp.p.Statements[s], ct)
 		}
-		st := &tp.p.Statements[ct.stmt]
-		if st.Effect != policy.Deny {
-			continue
-		}
-		var stack [160]byte
-		b := append(stack[:0], head...)
-		b = append(b, l...)
-		if l == LayerSCP || l == LayerRCP {
-			b = append(b, " level "...)
-			b = strconv.AppendInt(b, int64(tp.idx), 10)
-			b = append(b, " policy "...)
-			b = strconv.AppendInt(b, int64(tp.sub), 10)
-		} else {
-			b = append(b, " policy "...)
-			b = strconv.AppendInt(b, int64(tp.idx), 10)
-		}
-		b = append(b, " statement "...)
-		b = strconv.AppendInt(b, int64(st.Index), 10)
-		if st.Sid != "" {
-			b = append(b, " (Sid "...)
-			b = strconv.AppendQuote(b, st.Sid)
-			b = append(b, ')')
-		}
-		if ct.flags&fFailClosed != 0 {
-			b = append(b, ": "...)
-			b = append(b, reasonFailClosedDeny...)
-			b = append(b, e.strs[ct.why]...)
-		}
-		return string(b)
 	}
 	return head + string(l)
+}
+
+// describeDeny is firstDeny's text for the Deny statement st of tp.
+func (e *evaluator) describeDeny(l Layer, tp *tracePol, st *policy.Statement, ct *ctrace) string {
+	const head = "explicit deny: "
+	var stack [160]byte
+	b := append(stack[:0], head...)
+	b = append(b, l...)
+	if l == LayerSCP || l == LayerRCP {
+		b = append(b, " level "...)
+		b = strconv.AppendInt(b, int64(tp.idx), 10)
+		b = append(b, " policy "...)
+		b = strconv.AppendInt(b, int64(tp.sub), 10)
+	} else {
+		b = append(b, " policy "...)
+		b = strconv.AppendInt(b, int64(tp.idx), 10)
+	}
+	b = append(b, " statement "...)
+	b = strconv.AppendInt(b, int64(st.Index), 10)
+	if st.Sid != "" {
+		b = append(b, " (Sid "...)
+		b = strconv.AppendQuote(b, st.Sid)
+		b = append(b, ')')
+	}
+	if ct.flags&fFailClosed != 0 {
+		b = append(b, ": "...)
+		b = append(b, reasonFailClosedDeny...)
+		b = append(b, e.strs[e.exts[ct.ext-1].why]...)
+	}
+	return string(b)
 }
 
 // NearMisses returns the statements that almost matched: the action matched

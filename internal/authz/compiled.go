@@ -45,8 +45,30 @@ const (
 	akNotAction
 )
 
+// Effect, resource and principal element kinds of a compiled statement.
+const (
+	effOther uint8 = iota // neither Allow nor Deny
+	effAllow
+	effDeny
+
+	rmNone    uint8 = iota - 3 // no Resource or NotResource
+	rmAll                      // Resource starting with "*"
+	rmList                     // Resource
+	rmNotAll                   // NotResource starting with "*"
+	rmNotList                  // NotResource
+
+	pmNone uint8 = iota - 8 // no Principal or NotPrincipal: matches, class direct
+	pmWild                  // Principal "*"
+	pmList                  // Principal
+	pmNot                   // NotPrincipal
+)
+
 type cStmt struct {
-	actKind               uint8
+	actKind              uint8
+	eff, resMode, prMode uint8
+	// trivial: Allow or Deny on Resource "*" with no Principal, NotPrincipal
+	// or Condition: the trace follows from ActionMatched alone.
+	trivial               bool
 	action, notAction     []cAction
 	resource, notResource []cResource
 	principal, notPrinc   []cRef
@@ -420,11 +442,12 @@ func (cp *cPolicy) actionMask(id int32, ra *reqAction) (mask uint64, ok bool) {
 type resKind uint8
 
 const (
-	resAll   resKind = iota // "*"
-	resExact                // no wildcard
-	resStar                 // '*' wildcards only
-	resGlob                 // '?' present
-	resVar                  // policy variables (expanded per request)
+	resAll    resKind = iota // "*"
+	resExact                 // no wildcard
+	resPrefix                // one '*', at the end: prefix + "*"
+	resStar                  // '*' wildcards only
+	resGlob                  // '?' present
+	resVar                   // policy variables (expanded per request)
 )
 
 type cResource struct {
@@ -474,6 +497,9 @@ func compileResource(r string, vars bool) cResource {
 				c.mids = append(c.mids, m)
 			}
 		}
+		if c.suffix == "" && len(c.mids) == 0 {
+			c.kind = resPrefix
+		}
 	default:
 		c.kind = resExact
 	}
@@ -491,6 +517,8 @@ func matchResources(cs []cResource, resource string, vars bool, ctx *Context, ra
 			ok = true
 		case resExact:
 			ok = c.raw == resource
+		case resPrefix:
+			ok = len(resource) >= len(c.prefix) && resource[:len(c.prefix)] == c.prefix
 		case resStar:
 			ok = c.matchStar(resource)
 		case resGlob:
@@ -576,6 +604,10 @@ type cCond struct {
 	reasons [rkNullAbsent + 1]string
 	unknown string // reason for an unsupported operator
 	vals    []cVal // nil for the string and ARN families
+	// fast: a single request value is compared here (evalFast) when no
+	// policy variable needs expanding (noVars, or variables disabled).
+	fast   bool
+	noVars bool
 }
 
 func compileCond(c *policy.Condition) cCond {
@@ -600,6 +632,16 @@ func compileCond(c *policy.Condition) cCond {
 	cc.reasons[rkNullAbsent] = "condition " + n + " not met: key is absent"
 	if !cc.known {
 		return cc
+	}
+	cc.noVars = true
+	for _, pv := range c.Values {
+		if hasVar(pv) {
+			cc.noVars = false
+		}
+	}
+	switch info.fam {
+	case famString, famStringIC, famNumeric, famDate, famBool, famBinary, famIP:
+		cc.fast = cc.op.Qualifier == ""
 	}
 	switch info.fam {
 	case famNumeric, famDate, famBool, famBinary, famIP:
@@ -693,6 +735,30 @@ func compileStatement(st *policy.Statement, vars bool) cStmt {
 	case st.NotAction != nil:
 		cs.actKind = akNotAction
 	}
+	switch st.Effect {
+	case policy.Allow:
+		cs.eff = effAllow
+	case policy.Deny:
+		cs.eff = effDeny
+	}
+	switch {
+	case st.Resource != nil && len(st.Resource) > 0 && st.Resource[0] == "*":
+		cs.resMode = rmAll
+	case st.Resource != nil:
+		cs.resMode = rmList
+	case st.NotResource != nil && len(st.NotResource) > 0 && st.NotResource[0] == "*":
+		cs.resMode = rmNotAll
+	case st.NotResource != nil:
+		cs.resMode = rmNotList
+	}
+	switch {
+	case st.Principal != nil && st.Principal.Wildcard:
+		cs.prMode = pmWild
+	case st.Principal != nil:
+		cs.prMode = pmList
+	case st.NotPrincipal != nil:
+		cs.prMode = pmNot
+	}
 	for _, a := range st.Action {
 		cs.action = append(cs.action, compileAction(a))
 	}
@@ -705,6 +771,7 @@ func compileStatement(st *policy.Statement, vars bool) cStmt {
 	for _, r := range st.NotResource {
 		cs.notResource = append(cs.notResource, compileResource(r, vars))
 	}
+	cs.trivial = cs.eff != effOther && cs.resMode == rmAll && cs.prMode == pmNone && len(st.Conditions) == 0
 	cs.principal = compileRefs(st.Principal)
 	cs.notPrinc = compileRefs(st.NotPrincipal)
 	for i := range st.Conditions {
@@ -789,4 +856,43 @@ func compiledFromMap(p *policy.Policy) *cPolicy {
 	}
 	compiledCache.Store(p, cp)
 	return cp
+}
+
+// evalFast is evalCondition1 for a fast condition (no qualifier) and a
+// present, single request value rv, without variable expansion: ok is
+// false when the condition is not of that shape (the caller takes
+// evalCondition1). The results, reasons and errors are evalCondition1's.
+func (cc *cCond) evalFast(c *policy.Condition, rv string) (CondResult, string) {
+	match := false
+	switch cc.info.fam {
+	case famString:
+		for _, pv := range c.Values {
+			if pv == rv {
+				match = true
+				break
+			}
+		}
+	case famStringIC:
+		for _, pv := range c.Values {
+			if strings.EqualFold(pv, rv) {
+				match = true
+				break
+			}
+		}
+	default:
+		for i := range cc.vals {
+			m, err := matchParsed(cc.info, c.Values[i], &cc.vals[i], rv)
+			if err != nil {
+				return CondError, "condition " + condName(c) + ": " + err.Error()
+			}
+			if m {
+				match = true
+				break
+			}
+		}
+	}
+	if match == cc.info.negated {
+		return CondFalse, cc.reasons[rkNotMet]
+	}
+	return CondTrue, ""
 }

@@ -278,6 +278,10 @@ func evalCondition(c *policy.Condition, cc *cCond, ctx *Context, vars bool) (res
 	var found bool
 	if cc != nil {
 		v, found = ctx.getLower(cc.lkey)
+		if found && len(v.Values) == 1 && cc.fast && (cc.noVars || !vars || !cc.info.vars) {
+			res, reason = cc.evalFast(c, v.Values[0])
+			return res, "", nil, reason
+		}
 	} else {
 		v, found = ctx.Get(c.Key)
 	}

@@ -46,7 +46,8 @@ func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request
 	if p != nil {
 		n = len(p.Statements)
 	}
-	res := &Result{traces: make([]ctrace, 0, n), resLayer: layer}
+	res := &Result{traces: make([]ctrace, 0, n)}
+	res.setResourceLayer(layer)
 	var e evaluator
 	e.init(req, false, res)
 	s := e.run(p, plResource, policyIndex, 0)
@@ -75,31 +76,47 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		cp = compiledFor(p, vars)
 		mask, memo = cp.actionMask(e.actID, &e.ra)
 	}
-	pi := uint32(len(e.pols))
-	e.pols = append(e.pols, tracePol{p: p, idx: int32(idx), sub: int32(sub), layer: pl})
+	e.pols = append(e.pols, tracePol{p: p, idx: int32(idx), sub: int32(sub), n: uint32(len(p.Statements)), layer: pl})
 	layer := e.layerName(pl)
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		e.traces = append(e.traces, ctrace{pol: pi, stmt: uint32(i)})
+		e.traces = append(e.traces, ctrace{})
 		ct := &e.traces[len(e.traces)-1]
+		if cp == nil {
+			e.evalStatement(ct, st, nil, refActionMatched(st, e.req.Action), vars, layer)
+			if ct.flags&fMatched != 0 {
+				switch st.Effect {
+				case policy.Deny:
+					s.Deny = true
+				case policy.Allow:
+					s.Allow = true
+					s.AllowClass = better(s.AllowClass, classOf[ct.class])
+				}
+			}
+			continue
+		}
+		cs := &cp.stmts[i]
 		var am bool
-		var cs *cStmt
-		switch {
-		case cp == nil:
-			am = refActionMatched(st, e.req.Action)
-		case memo:
-			cs = &cp.stmts[i]
+		if memo {
 			am = mask>>uint(i)&1 != 0
-		default:
-			cs = &cp.stmts[i]
+		} else {
 			am = cs.actionMatched(&e.ra)
 		}
-		e.evalStatement(ct, st, cs, am, vars, layer)
+		if cs.trivial {
+			// Every element but the action matches: the trace follows.
+			ct.class = 1 // ClassDirect
+			if am {
+				ct.flags, ct.cond, ct.reason = fMatched|fAction|fResource|fPrincipal|fCondsMet, uint8(CondTrue), rcMatched
+			} else {
+				ct.flags, ct.cond, ct.reason = fResource|fPrincipal, uint8(CondFalse), trivialNoAction[cs.actKind]
+			}
+		} else {
+			e.evalCompiled(ct, st, cs, am, vars, layer)
+		}
 		if ct.flags&fMatched != 0 {
-			switch st.Effect {
-			case policy.Deny:
+			if cs.eff == effDeny {
 				s.Deny = true
-			case policy.Allow:
+			} else {
 				s.Allow = true
 				s.AllowClass = better(s.AllowClass, classOf[ct.class])
 			}
@@ -107,6 +124,9 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 	}
 	return s
 }
+
+// trivialNoAction is the reason of a statement whose action did not match, by actKind.
+var trivialNoAction = [...]uint8{akNone: rcNoAction, akAction: rcAction, akNotAction: rcNotAction}
 
 const (
 	reasonMatched         = "matched"
@@ -450,4 +470,126 @@ func federatedName(p *Principal) string {
 		return p.UserName
 	}
 	return lastSegment(p.ARN)
+}
+
+// evalCompiled is evalStatement for a compiled statement cs (the
+// differential tests hold the two to the same traces).
+func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am bool, vars bool, layer Layer) {
+	req := &e.req
+	var f uint8
+	if am {
+		f = fAction
+	}
+	// Resource.
+	var unbound []string
+	rm := false
+	switch cs.resMode {
+	case rmAll:
+		rm = true
+	case rmList:
+		rm, unbound = matchResources(cs.resource, req.Resource, vars, req.Context, &e.ra, nil)
+	case rmNotList:
+		var m bool
+		m, unbound = matchResources(cs.notResource, req.Resource, vars, req.Context, &e.ra, nil)
+		rm = !m
+	}
+	if rm {
+		f |= fResource
+	}
+	// Principal.
+	deny := cs.eff == effDeny
+	pm, npExempt := true, false
+	var cc uint8 = 1 // ClassDirect
+	switch cs.prMode {
+	case pmList:
+		c := matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, layer, deny)
+		cc, pm = classCode(c), c != ClassNone
+	case pmNot:
+		if !deny || !req.Principal.HasBoundary {
+			c := matchPrincipalsRefs(st.NotPrincipal, cs.notPrinc, &req.Principal, layer, false)
+			if deny {
+				npExempt = c == ClassDirect || (c == ClassAccount && req.Principal.Kind == Root)
+			} else {
+				npExempt = c != ClassNone
+			}
+			pm = !npExempt
+			if !pm {
+				cc = 0
+			}
+		}
+	}
+	if pm {
+		f |= fPrincipal
+	}
+	ct.class = cc
+
+	start := len(e.strs)
+	var keys []string
+	if len(unbound) > 0 {
+		keys = e.strs[start:]
+		for _, k := range unbound {
+			keys = appendUniqueTo(keys, k)
+		}
+	}
+	if !am || !rm || !pm || cs.eff == effOther {
+		ct.flags = f
+		ct.cond = uint8(CondFalse)
+		e.setKeys(ct, start, keys)
+		switch {
+		case cs.eff == effOther:
+			ct.reason = rcEffect
+		case !am:
+			switch cs.actKind {
+			case akNone:
+				ct.reason = rcNoAction
+			case akNotAction:
+				ct.reason = rcNotAction
+			default:
+				ct.reason = rcAction
+			}
+		case !rm:
+			switch {
+			case cs.resMode == rmNone:
+				ct.reason = rcNoResource
+			case cs.resMode >= rmNotAll:
+				ct.reason = rcNotResource
+			case len(unbound) > 0:
+				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "))
+			default:
+				ct.reason = rcResource
+			}
+		case npExempt:
+			ct.reason = rcNotPrincipal
+		default:
+			ct.reason = rcPrincipal
+		}
+		return
+	}
+	cr, why := CondTrue, ""
+	if len(cs.conds) > 0 {
+		if keys == nil {
+			keys = e.strs[start:]
+		}
+		cr, keys, why = evaluateConds(keys, st.Conditions, cs.conds, req.Context, vars)
+	}
+	e.setKeys(ct, start, keys)
+	ct.cond = uint8(cr)
+	switch cr {
+	case CondTrue:
+		f |= fCondsMet | fMatched
+		ct.reason = rcMatched
+		if cs.prMode == pmNot && deny && req.Principal.HasBoundary {
+			ct.reason = rcNPBoundary
+		}
+	case CondError:
+		if deny {
+			f |= fMatched | fFailClosed
+			e.setWhy(ct, rcFailClosed, why)
+		} else {
+			e.setWhy(ct, rcWhy, why)
+		}
+	default:
+		e.setWhy(ct, rcWhy, why)
+	}
+	ct.flags = f
 }

@@ -77,16 +77,20 @@ func classCode(c MatchClass) uint8 {
 	return 0
 }
 
-// ctrace is one statement's outcome.
+// ctrace is one statement's outcome. Traces follow the policy table: the
+// first pols[0].n traces are pols[0]'s statements in order, and so on.
 type ctrace struct {
-	pol    uint32 // index into Result.pols
-	stmt   uint32 // index of the statement in pols[pol].stmts
-	why    uint32 // index into Result.strs (rcWhy, rcFailClosed)
-	ka, kb uint32 // the statement's missing keys: strs[ka:kb]
 	flags  uint8
 	class  uint8
 	cond   uint8 // CondResult
 	reason uint8
+	ext    uint32 // 0, or 1 + index into Result.exts (missing keys, reason text)
+}
+
+// cext is the rarer part of a statement's outcome.
+type cext struct {
+	ka, kb uint32 // the statement's missing keys: strs[ka:kb]
+	why    uint32 // rcWhy, rcFailClosed: index into strs
 }
 
 // Policy layer codes (tracePol.layer); plResource stands for the result's
@@ -110,6 +114,7 @@ const plGrant uint8 = 7
 type tracePol struct {
 	p        *policy.Policy
 	idx, sub int32
+	n        uint32 // number of statements (traces) evaluated
 	layer    uint8
 }
 
@@ -128,7 +133,18 @@ func (r *Result) polLayer(tp *tracePol) Layer {
 	case plSession:
 		return LayerSession
 	}
-	return r.resLayer
+	return r.resourceLayer()
+}
+
+// Resource-policy layer names (Result.resLay; larger values are 1 + an
+// index into strs).
+var resLayers = [...]Layer{LayerResource, LayerAccessPoint, LayerKeyPolicy}
+
+func (r *Result) resourceLayer() Layer {
+	if int(r.resLay) < len(resLayers) {
+		return resLayers[r.resLay]
+	}
+	return Layer(r.strs[int(r.resLay)-len(resLayers)])
 }
 
 // NumStatements is the number of statements evaluated (len(r.Statements())
@@ -140,36 +156,46 @@ func (r *Result) NumStatements() int { return len(r.traces) }
 // slice is new on every call and belongs to the caller; the MissingKeys of
 // each trace share the result's storage and must not be modified.
 func (r *Result) Statements() []StatementTrace {
-	if len(r.traces) == 0 {
-		return nil
-	}
-	out := make([]StatementTrace, len(r.traces))
-	for i := range r.traces {
-		r.spell(&r.traces[i], &out[i])
-	}
-	return out
+	return r.spellAll(false)
 }
 
 // Matched returns the statements that matched the request.
 func (r *Result) Matched() []StatementTrace {
-	var out []StatementTrace
-	for i := range r.traces {
-		if r.traces[i].flags&fMatched != 0 {
+	return r.spellAll(true)
+}
+
+// spellAll spells out every trace, or the matched ones.
+func (r *Result) spellAll(matchedOnly bool) []StatementTrace {
+	n := len(r.traces)
+	if matchedOnly {
+		n = r.NumMatched()
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]StatementTrace, 0, n)
+	i := 0
+	for pi := range r.pols {
+		tp := &r.pols[pi]
+		for s := 0; s < int(tp.n) && i < len(r.traces); s, i = s+1, i+1 {
+			ct := &r.traces[i]
+			if matchedOnly && ct.flags&fMatched == 0 {
+				continue
+			}
 			out = append(out, StatementTrace{})
-			r.spell(&r.traces[i], &out[len(out)-1])
+			r.spell(ct, tp, s, &out[len(out)-1])
 		}
 	}
 	return out
 }
 
-// spell writes the StatementTrace of ct into t.
-func (r *Result) spell(ct *ctrace, t *StatementTrace) {
-	tp := &r.pols[ct.pol]
+// spell writes into t the StatementTrace of ct, statement s of tp.
+func (r *Result) spell(ct *ctrace, tp *tracePol, s int, t *StatementTrace) {
 	t.Layer = r.polLayer(tp)
 	t.PolicyIndex = int(tp.idx)
 	t.SubIndex = int(tp.sub)
-	if int(ct.stmt) < len(tp.p.Statements) {
-		st := &tp.p.Statements[ct.stmt]
+	if s < len(tp.p.Statements) {
+		st := &tp.p.Statements[s]
 		t.Stmt = st
 		t.StatementIndex = st.Index
 		t.Sid = st.Sid
@@ -185,17 +211,19 @@ func (r *Result) spell(ct *ctrace, t *StatementTrace) {
 	t.PrincipalClass = classOf[ct.class]
 	t.Conditions = CondResult(ct.cond)
 	t.Reason = r.reasonOf(ct)
-	if ct.kb > ct.ka {
-		t.MissingKeys = r.strs[ct.ka:ct.kb:ct.kb]
+	if ct.ext != 0 {
+		if x := &r.exts[ct.ext-1]; x.kb > x.ka {
+			t.MissingKeys = r.strs[x.ka:x.kb:x.kb]
+		}
 	}
 }
 
 func (r *Result) reasonOf(ct *ctrace) string {
 	switch ct.reason {
 	case rcWhy:
-		return r.strs[ct.why]
+		return r.strs[r.exts[ct.ext-1].why]
 	case rcFailClosed:
-		return reasonFailClosedDeny + r.strs[ct.why]
+		return reasonFailClosedDeny + r.strs[r.exts[ct.ext-1].why]
 	}
 	return reasonText[ct.reason]
 }
@@ -224,10 +252,10 @@ var verdictOf = [...]LayerVerdict{lvNotApplicable: VerdictNotApplicable, lvDeny:
 
 // Layer detail codes (clayer.detail).
 const (
-	dcNone uint8 = iota
-	dcStr        // strs[arg]
-	dcLevel      // level arg has no matching Allow
-	dcAllowClass // an Allow matches, principal class classOf[arg]
+	dcNone       uint8 = iota
+	dcStr              // strs[arg]
+	dcLevel            // level arg has no matching Allow
+	dcAllowClass       // an Allow matches, principal class classOf[arg]
 	dcNoRCP
 	dcRCPSLR
 	dcNoSCP
@@ -267,8 +295,9 @@ var detailText = [...]string{
 
 // clayer is one layer's verdict.
 type clayer struct {
-	arg     uint32 // dcLevel: the level; dcAllowClass: the class code; dcStr: index into strs
-	name    uint32 // plGrant: index into strs of the layer name
+	// dcLevel: the level; dcAllowClass: the class code; dcStr: index into
+	// strs of the detail (for plGrant, strs[arg-1] is the layer's name)
+	arg     uint32
 	pl      uint8
 	verdict uint8
 	detail  uint8
@@ -296,7 +325,7 @@ func (r *Result) LayerAt(i int) LayerResult {
 	cl := &r.lays[i]
 	var name Layer
 	if cl.pl == plGrant {
-		name = Layer(r.strs[cl.name])
+		name = Layer(r.strs[cl.arg-1])
 	} else {
 		name = r.polLayer(&tracePol{layer: cl.pl})
 	}
@@ -321,7 +350,7 @@ func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
 		cl := &r.lays[i]
 		var name Layer
 		if cl.pl == plGrant {
-			name = Layer(r.strs[cl.name])
+			name = Layer(r.strs[cl.arg-1])
 		} else {
 			name = r.polLayer(&tracePol{layer: cl.pl})
 		}
@@ -330,4 +359,17 @@ func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
 		}
 	}
 	return "", false
+}
+
+// setResourceLayer records the resource policy's layer name (before the
+// evaluation writes its strings).
+func (r *Result) setResourceLayer(l Layer) {
+	for i, x := range resLayers {
+		if x == l {
+			r.resLay = uint32(i)
+			return
+		}
+	}
+	r.resLay = uint32(len(resLayers) + len(r.strs))
+	r.strs = append(r.strs, string(l))
 }

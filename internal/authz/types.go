@@ -224,8 +224,9 @@ type Result struct {
 	// them out. strs backs MissingKeys, every trace's missing keys and the
 	// reasons that are not constants.
 	traces   []ctrace
+	exts     []cext
 	pols     []tracePol
 	lays     []clayer // the layer verdicts (Layers)
 	strs     []string
-	resLayer Layer
+	resLay   uint32 // the resource policy's layer name (resourceLayer)
 }
