@@ -223,10 +223,10 @@ type Result struct {
 	// The statement traces in compact form (trace.go); Statements spells
 	// them out. strs backs MissingKeys, every trace's missing keys and the
 	// reasons that are not constants.
-	traces   []ctrace
-	exts     []cext
-	pols     []tracePol
-	lays     []clayer // the layer verdicts (Layers)
-	strs     []string
-	resLay   uint32 // the resource policy's layer name (resourceLayer)
+	traces []ctrace
+	exts   []cext
+	pols   []tracePol
+	lays   []clayer // the layer verdicts (Layers)
+	strs   []string
+	resLay uint32 // the resource policy's layer name (resourceLayer)
 }
