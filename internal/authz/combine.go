@@ -416,13 +416,21 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 
 	// ---- step 1: explicit deny, in the order RCP, SCP, VPCE, resource, identity, boundary, session.
-	for _, c := range []struct {
-		l  Layer
-		le layerEval
-	}{{LayerRCP, rcp}, {LayerSCP, scp}, {LayerVPCE, vpce}, {resLayer, rp}, {LayerIdentity, id}, {LayerBoundary, pb}, {LayerSession, sp}} {
-		if c.le.applies && c.le.deny {
-			return finish(ExplicitDeny, c.l, e.firstDeny(c.l))
-		}
+	switch {
+	case rcp.applies && rcp.deny:
+		return finish(ExplicitDeny, LayerRCP, e.firstDeny(LayerRCP))
+	case scp.applies && scp.deny:
+		return finish(ExplicitDeny, LayerSCP, e.firstDeny(LayerSCP))
+	case vpce.applies && vpce.deny:
+		return finish(ExplicitDeny, LayerVPCE, e.firstDeny(LayerVPCE))
+	case rp.applies && rp.deny:
+		return finish(ExplicitDeny, resLayer, e.firstDeny(resLayer))
+	case id.applies && id.deny:
+		return finish(ExplicitDeny, LayerIdentity, e.firstDeny(LayerIdentity))
+	case pb.applies && pb.deny:
+		return finish(ExplicitDeny, LayerBoundary, e.firstDeny(LayerBoundary))
+	case sp.applies && sp.deny:
+		return finish(ExplicitDeny, LayerSession, e.firstDeny(LayerSession))
 	}
 
 	// ---- step 2: guardrails.

@@ -69,21 +69,14 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		return s
 	}
 	vars := p.VariablesEnabled()
-	var cp *cPolicy
-	var mask uint64
-	memo := false
-	if !e.ref {
-		cp = compiledFor(p, vars)
-		mask, memo = cp.actionMask(e.actID, &e.ra)
-	}
 	e.pols = append(e.pols, tracePol{p: p, idx: int32(idx), sub: int32(sub), n: uint32(len(p.Statements)), layer: pl})
 	layer := e.layerName(pl)
-	for i := range p.Statements {
-		st := &p.Statements[i]
-		e.traces = append(e.traces, ctrace{})
-		ct := &e.traces[len(e.traces)-1]
-		if cp == nil {
-			e.evalStatement(ct, st, nil, refActionMatched(st, e.req.Action), vars, layer)
+	if e.ref {
+		for i := range p.Statements {
+			st := &p.Statements[i]
+			var ct ctrace
+			e.evalStatement(&ct, st, nil, refActionMatched(st, e.req.Action), vars, layer)
+			e.traces = append(e.traces, ct)
 			if ct.flags&fMatched != 0 {
 				switch st.Effect {
 				case policy.Deny:
@@ -93,40 +86,67 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 					s.AllowClass = better(s.AllowClass, classOf[ct.class])
 				}
 			}
-			continue
 		}
-		cs := &cp.stmts[i]
+		return s
+	}
+	cp := compiledFor(p, vars)
+	mask, memo := cp.actionMask(e.actID, &e.ra)
+	stmts := p.Statements
+	css := cp.stmts
+	if len(css) != len(stmts) {
+		css = css[:len(stmts)] // (compiledFor guarantees equal lengths)
+	}
+	traces := e.traces
+	best := uint8(0) // strongest Allow class code, by classRank
+	for i := range css {
+		cs := &css[i]
 		var am bool
 		if memo {
 			am = mask>>uint(i)&1 != 0
 		} else {
 			am = cs.actionMatched(&e.ra)
 		}
+		var ct ctrace
 		if cs.trivial {
 			// Every element but the action matches: the trace follows.
-			ct.class = 1 // ClassDirect
 			if am {
-				ct.flags, ct.cond, ct.reason = fMatched|fAction|fResource|fPrincipal|fCondsMet, uint8(CondTrue), rcMatched
+				ct = trivialMatched
 			} else {
-				ct.flags, ct.cond, ct.reason = fResource|fPrincipal, uint8(CondFalse), trivialNoAction[cs.actKind]
+				ct = trivialUnmatched[cs.actKind]
 			}
 		} else {
-			e.evalCompiled(ct, st, cs, am, vars, layer)
+			e.evalCompiled(&ct, &stmts[i], cs, am, vars, layer)
 		}
+		traces = append(traces, ct)
 		if ct.flags&fMatched != 0 {
 			if cs.eff == effDeny {
 				s.Deny = true
 			} else {
 				s.Allow = true
-				s.AllowClass = better(s.AllowClass, classOf[ct.class])
+				if classRankOf[ct.class] > classRankOf[best] {
+					best = ct.class
+				}
 			}
 		}
+	}
+	e.traces = traces
+	if s.Allow {
+		s.AllowClass = classOf[best]
 	}
 	return s
 }
 
-// trivialNoAction is the reason of a statement whose action did not match, by actKind.
-var trivialNoAction = [...]uint8{akNone: rcNoAction, akAction: rcAction, akNotAction: rcNotAction}
+// The traces of trivial statements (cStmt.trivial).
+var (
+	trivialMatched   = ctrace{flags: fMatched | fAction | fResource | fPrincipal | fCondsMet, class: 1, cond: uint8(CondTrue), reason: rcMatched}
+	trivialUnmatched = [...]ctrace{
+		akNone:      {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: rcNoAction},
+		akAction:    {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: rcAction},
+		akNotAction: {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: rcNotAction},
+	}
+	// classRankOf is classRank by class code.
+	classRankOf = [...]uint8{0, 3, 2, 2, 1}
+)
 
 const (
 	reasonMatched         = "matched"
