@@ -16,6 +16,7 @@ type evaluator struct {
 	ref      bool  // reference (uncompiled) matchers
 	actID    int32 // actionID of the request action (-1: no memo)
 	resLayer Layer
+	resLay   uint32 // resLayer's code (resourceLayerCode)
 	traces   []ctrace
 	exts     []cext
 	pols     []tracePol
@@ -28,18 +29,18 @@ type evaluator struct {
 	over []string // request-wide keys beyond glob
 }
 
-// init prepares e for a request, writing into res's buffers.
-func (e *evaluator) init(req *Request, ref bool, res *Result) {
-	e.req, e.ref = *req, ref
-	e.ra.init(req.Action)
+// start prepares e, whose req is set, for the evaluation: the traces go to
+// the given (empty) buffers, resLayer names the resource policy's layer.
+func (e *evaluator) start(ref bool, traces []ctrace, exts []cext, pols []tracePol, strs []string, resLayer Layer) {
+	e.ref = ref
+	e.ra.init(e.req.Action)
 	e.actID = -1
 	if !ref {
 		e.actID = actionID(e.ra.full())
 	}
-	e.resLayer = res.resourceLayer()
-	// res.strs may hold the resource layer's name already (setResourceLayer).
-	e.traces, e.exts, e.pols, e.strs = res.traces[:0], res.exts[:0], res.pols[:0], res.strs
-	e.ng, e.over = 0, nil
+	e.resLayer = resLayer
+	e.resLay, strs = resourceLayerCode(resLayer, strs)
+	e.traces, e.exts, e.pols, e.strs = traces, exts, pols, strs
 }
 
 func (e *evaluator) layerName(pl uint8) Layer {
@@ -117,7 +118,7 @@ func (e *evaluator) addGlobal(k string) {
 // finish moves the traces into res; the request-wide missing keys follow
 // the string table (sorted when sorted is set).
 func (e *evaluator) finish(res *Result, sorted bool) {
-	res.traces, res.exts, res.pols = e.traces, e.exts, e.pols
+	res.traces, res.exts, res.pols, res.resLay = e.traces, e.exts, e.pols, e.resLay
 	n := len(e.strs)
 	res.strs = append(append(e.strs, e.glob[:e.ng]...), e.over...)
 	if g := e.ng + len(e.over); g > 0 {
@@ -237,22 +238,26 @@ func EvaluateInto(in *Input, res *Result) *Result {
 // matchers, kept for differential tests.
 func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	n := countStatements(in)
-	if res == nil {
+	fresh := res == nil
+	if fresh {
 		res = newResult(n)
 	}
 	traces, exts, pols, strs := res.traces[:0], res.exts[:0], res.pols[:0], res.strs[:0]
 	layers := res.lays[:0]
-	*res = Result{}
+	if !fresh {
+		*res = Result{}
+	}
 	if cap(traces) < n {
 		traces = make([]ctrace, 0, n)
 	}
-	req := in.Request // copy: HasBoundary may be set below
-	p := &req.Principal
+	var e evaluator
+	e.req = in.Request // a copy: HasBoundary may be set below
+	p := &e.req.Principal
 	if p.Partition == "" {
 		p.Partition = "aws"
 	}
-	if req.ResourceAccount == "" {
-		req.ResourceAccount = p.Account
+	if e.req.ResourceAccount == "" {
+		e.req.ResourceAccount = p.Account
 	}
 	kind := p.Kind
 	iam := isIAMPrincipal(kind)
@@ -270,10 +275,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	res.traces, res.exts, res.pols, res.strs = traces, exts, pols, strs
-	res.setResourceLayer(resLayer)
-	var e evaluator
-	e.init(&req, ref, res)
+	e.start(ref, traces, exts, pols, strs, resLayer)
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
@@ -445,7 +447,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 
 	// ---- step 3: grant.
-	sameAcct := p.Account != "" && p.Account == req.ResourceAccount
+	sameAcct := p.Account != "" && p.Account == e.req.ResourceAccount
 	noGrant := "implicit deny: no resource-policy statement or grant allows this caller"
 	switch kind {
 	case Anonymous, Service:

@@ -694,7 +694,7 @@ func matchParsed(info opInfo, pv string, v *cVal, rv string) (bool, error) {
 	}
 	switch info.fam {
 	case famBool:
-		return strings.EqualFold(v.lower, rv), nil
+		return rv == v.lower || strings.EqualFold(v.lower, rv), nil
 	case famNumeric:
 		b, err := parseNumber(rv)
 		if err != nil {

@@ -175,6 +175,48 @@ func evaluateConds(missing []string, conds []policy.Condition, ccs []cCond, ctx 
 	return res, missing, reason
 }
 
+// evalCompiledConds is evaluateConds for compiled conditions (ccs parallel
+// to conds), with the single-value fast path inline.
+func evalCompiledConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool) (CondResult, []string, string) {
+	res := CondTrue
+	reason := ""
+	if len(ccs) != len(conds) {
+		ccs = ccs[:len(conds)] // (compiled from conds: equal lengths)
+	}
+	for i := range ccs {
+		cc, c := &ccs[i], &conds[i]
+		v, found := ctx.getLower(cc.lkey)
+		var r CondResult
+		var why string
+		if found && len(v.Values) == 1 && cc.fast && (cc.noVars || !vars || !cc.info.vars) {
+			r, why = cc.evalFast(c, v.Values[0])
+		} else {
+			present := found && len(v.Values) > 0
+			if !present {
+				missing = appendUniqueOrMake(missing, c.Key)
+			}
+			var miss []string
+			r, miss, why = evalCondition1(c, cc, ctx, vars, v, present)
+			for _, m := range miss {
+				missing = appendUniqueOrMake(missing, m)
+			}
+		}
+		switch r {
+		case CondFalse:
+			if res != CondFalse {
+				reason = why
+			}
+			res = CondFalse
+		case CondError:
+			if res == CondTrue {
+				res = CondError
+				reason = why
+			}
+		}
+	}
+	return res, missing, reason
+}
+
 // appendUniqueOrMake is appendUnique for a list that may be a slice of a
 // scratch buffer: it allocates (like appendUnique) only when list is nil.
 func appendUniqueOrMake(list []string, s string) []string {
@@ -582,6 +624,9 @@ func parseNumber(s string) (float64, error) {
 // range 198.51.100.0/24 covers ::ffff:198.51.100.7); an address with a zone
 // cannot be compared with a policy range and is an error (fail closed).
 func parseRequestIP(rv string) (netip.Addr, error) {
+	if a, ok := parseIPv4Fast(rv); ok {
+		return a, nil
+	}
 	addr, err := netip.ParseAddr(strings.TrimSpace(rv))
 	if err != nil || addr.Zone() != "" {
 		return netip.Addr{}, condErr("request value " + strconvQuote(rv) + " is not an IP address")
@@ -653,4 +698,38 @@ func isEpoch(s string) bool {
 		}
 	}
 	return true
+}
+
+// parseIPv4Fast parses the usual form of a request address, a dotted quad
+// ("198.51.100.7": four decimal fields 0-255 without leading zeros), which
+// netip.ParseAddr reads as the same address; ok is false for anything else
+// (IPv6, spaces, zones, leading zeros, ...), which netip.ParseAddr then
+// decides. FuzzParseIPv4Fast holds the two to the same answers.
+func parseIPv4Fast(s string) (netip.Addr, bool) {
+	var b [4]byte
+	field, n, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 && n == 0 {
+				return netip.Addr{}, false // leading zero
+			}
+			n = n*10 + int(c-'0')
+			digits++
+			if n > 255 {
+				return netip.Addr{}, false
+			}
+		case c == '.' && digits > 0 && field < 3:
+			b[field] = byte(n)
+			field, n, digits = field+1, 0, 0
+		default:
+			return netip.Addr{}, false
+		}
+	}
+	if field != 3 || digits == 0 {
+		return netip.Addr{}, false
+	}
+	b[3] = byte(n)
+	return netip.AddrFrom4(b), true
 }

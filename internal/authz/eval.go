@@ -46,10 +46,10 @@ func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request
 	if p != nil {
 		n = len(p.Statements)
 	}
-	res := &Result{traces: make([]ctrace, 0, n)}
-	res.setResourceLayer(layer)
+	res := &Result{}
 	var e evaluator
-	e.init(req, false, res)
+	e.req = *req
+	e.start(false, make([]ctrace, 0, n), nil, nil, nil, layer)
 	s := e.run(p, plResource, policyIndex, 0)
 	e.finish(res, false)
 	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: s.AllowClass, MissingKeys: res.MissingKeys}
@@ -590,7 +590,7 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 		if keys == nil {
 			keys = e.strs[start:]
 		}
-		cr, keys, why = evaluateConds(keys, st.Conditions, cs.conds, req.Context, vars)
+		cr, keys, why = evalCompiledConds(keys, st.Conditions, cs.conds, req.Context, vars)
 	}
 	e.setKeys(ct, start, keys)
 	ct.cond = uint8(cr)

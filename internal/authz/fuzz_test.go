@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -95,6 +96,24 @@ func FuzzEvalConditions(f *testing.F) {
 		}
 		if err != nil && r1 == CondTrue {
 			t.Fatalf("unknown operator %q evaluated true", op)
+		}
+	})
+}
+
+// FuzzParseIPv4Fast: the fast path for request addresses accepts only what
+// netip.ParseAddr reads as the same IPv4 address.
+func FuzzParseIPv4Fast(f *testing.F) {
+	for _, s := range []string{"198.51.100.7", "0.0.0.0", "255.255.255.255", "01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", " 1.2.3.4", "1..2.3", "::ffff:1.2.3.4", "1.2.3.4%eth0", "", "1.2.3.", ".1.2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, ok := parseIPv4Fast(s)
+		if !ok {
+			return
+		}
+		want, err := netip.ParseAddr(s)
+		if err != nil || want != a || !a.Is4() {
+			t.Fatalf("parseIPv4Fast(%q) = %v, netip.ParseAddr = %v, %v", s, a, want, err)
 		}
 	})
 }

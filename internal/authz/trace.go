@@ -361,15 +361,13 @@ func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
 	return "", false
 }
 
-// setResourceLayer records the resource policy's layer name (before the
-// evaluation writes its strings).
-func (r *Result) setResourceLayer(l Layer) {
+// resourceLayerCode returns the Result.resLay code of layer l, adding its
+// name to strs when it is not one of resLayers.
+func resourceLayerCode(l Layer, strs []string) (uint32, []string) {
 	for i, x := range resLayers {
 		if x == l {
-			r.resLay = uint32(i)
-			return
+			return uint32(i), strs
 		}
 	}
-	r.resLay = uint32(len(resLayers) + len(r.strs))
-	r.strs = append(r.strs, string(l))
+	return uint32(len(resLayers) + len(strs)), append(strs, string(l))
 }
