@@ -14,12 +14,15 @@ type evaluator struct {
 	req      Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
 	ra       reqAction
 	ref      bool  // reference (uncompiled) matchers
-	actID    int32 // actionID of the request action (-1: no memo)
+	actID    int32 // actionID of the request action (-1: none)
 	resLayer Layer
 	resLay   uint32 // resLayer's code (resourceLayerCode)
-	traces   []ctrace
-	exts     []cext
-	pols     []tracePol
+	// The policy being evaluated: its variables switch and layer.
+	vars   bool
+	layer  Layer
+	traces []ctrace
+	exts   []cext
+	pols   []tracePol
 	// strs holds every statement's missing keys and the non-constant
 	// reasons (the result's string table); glob the request-wide missing
 	// keys, de-duplicated case-insensitively, in reading order.
@@ -171,10 +174,36 @@ func (e *evaluator) addStr(s string) uint32 {
 // an Allow, -1 when every level allows.
 func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missingLevel int) {
 	missingLevel = -1
+	// A policy attached at several levels (FullAWSAccess at the root, the
+	// OUs and the account) has the same traces at each: they are copied.
+	var seen [4]struct {
+		p     *policy.Policy
+		start int
+		sum   polSummary
+	}
+	nseen := 0
 	for li, level := range levels {
 		levelAllow := false
 		for pi, p := range level {
-			pe := e.run(p, pl, li, pi)
+			var pe polSummary
+			done := false
+			for k := 0; k < nseen && p != nil; k++ {
+				if seen[k].p == p {
+					n := len(p.Statements)
+					e.pols = append(e.pols, tracePol{p: p, idx: int32(li), sub: int32(pi), n: uint32(n), layer: pl})
+					e.traces = append(e.traces, e.traces[seen[k].start:seen[k].start+n]...)
+					pe, done = seen[k].sum, true
+					break
+				}
+			}
+			if !done {
+				start := len(e.traces)
+				pe = e.run(p, pl, li, pi)
+				if nseen < len(seen) && p != nil && len(p.Statements) > 0 {
+					seen[nseen].p, seen[nseen].start, seen[nseen].sum = p, start, pe
+					nseen++
+				}
+			}
 			deny = deny || pe.Deny
 			levelAllow = levelAllow || pe.Allow
 		}

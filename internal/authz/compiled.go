@@ -32,10 +32,9 @@ type cPolicy struct {
 	// base is &Statements[0] of the compiled policy (with len(stmts), it
 	// tells a replaced or resized Statements slice).
 	base *policy.Statement
-	// memo holds, by action id (actionID), the ActionMatched bits of every
-	// statement (bit i for statement i) with bit 63 set once computed; only
-	// for policies of at most 63 statements.
-	memo atomic.Pointer[[]uint64]
+	// plans holds the actPlan of each request action seen, by action id
+	// (actionID); only for policies of at most 63 statements.
+	plans atomic.Pointer[[]*actPlan]
 }
 
 // Action element kinds (cStmt.actKind).
@@ -360,8 +359,8 @@ func refActionMatched(st *policy.Statement, action string) bool {
 
 // Action ids: every lower-cased request action seen gets a small number,
 // so that a compiled policy can remember which of its statements an action
-// matches (cPolicy.memo). The table is copied on write (reads take no lock)
-// and bounded; beyond maxActionIDs actions are matched without the memo.
+// matches (cPolicy.plans). The table is copied on write (reads take no lock)
+// and bounded; beyond maxActionIDs actions are matched without a plan.
 var (
 	actionIDsMu sync.Mutex
 	actionIDs   atomic.Pointer[map[string]int32]
@@ -400,27 +399,56 @@ func actionID(la string) int32 {
 	return int32(n)
 }
 
-// actionMask returns the ActionMatched bits of cp's statements for the
-// request action (id from actionID), computing and remembering them on
-// first use; ok is false when the policy has too many statements.
-func (cp *cPolicy) actionMask(id int32, ra *reqAction) (mask uint64, ok bool) {
+// actPlan is what a compiled policy knows once the request action is known
+// (cPolicy.plans): which statements the action matches, the final traces
+// of the trivial statements, and the statements left to evaluate.
+type actPlan struct {
+	mask uint64   // ActionMatched, bit i for statement i
+	base []ctrace // the trivial statements' traces (zero for the others)
+	work []uint8  // the other statements, in order
+	// The trivial statements' contribution to the policy's outcome.
+	allow, deny bool
+	best        uint8 // class code of their strongest matching Allow
+}
+
+// actionPlan returns the actPlan of cp for the request action (id from
+// actionID), building and remembering it on first use; nil when the
+// policy has more than 63 statements or the action has no id.
+func (cp *cPolicy) actionPlan(id int32, ra *reqAction) *actPlan {
 	if id < 0 || len(cp.stmts) > 63 {
-		return 0, false
+		return nil
 	}
-	if m := cp.memo.Load(); m != nil && int(id) < len(*m) {
-		if v := (*m)[id]; v != 0 {
-			return v, true
+	if m := cp.plans.Load(); m != nil && int(id) < len(*m) {
+		if ap := (*m)[id]; ap != nil {
+			return ap
 		}
 	}
-	v := uint64(1) << 63
+	ap := &actPlan{base: make([]ctrace, len(cp.stmts))}
 	for i := range cp.stmts {
-		if cp.stmts[i].actionMatched(ra) {
-			v |= 1 << i
+		cs := &cp.stmts[i]
+		am := cs.actionMatched(ra)
+		if am {
+			ap.mask |= 1 << i
+		}
+		if !cs.trivial {
+			ap.work = append(ap.work, uint8(i))
+			continue
+		}
+		if !am {
+			ap.base[i] = trivialUnmatched[cs.actKind]
+			continue
+		}
+		ap.base[i] = trivialMatched
+		if cs.eff == effDeny {
+			ap.deny = true
+		} else {
+			ap.allow = true
+			ap.best = 1 // ClassDirect
 		}
 	}
 	for {
-		old := cp.memo.Load()
-		var cur []uint64
+		old := cp.plans.Load()
+		var cur []*actPlan
 		if old != nil {
 			cur = *old
 		}
@@ -428,11 +456,11 @@ func (cp *cPolicy) actionMask(id int32, ra *reqAction) (mask uint64, ok bool) {
 		if int(id) >= n {
 			n = int(id) + 1
 		}
-		next := make([]uint64, n)
+		next := make([]*actPlan, n)
 		copy(next, cur)
-		next[id] = v
-		if cp.memo.CompareAndSwap(old, &next) {
-			return v, true
+		next[id] = ap
+		if cp.plans.CompareAndSwap(old, &next) {
+			return ap
 		}
 	}
 }

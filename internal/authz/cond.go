@@ -707,29 +707,26 @@ func isEpoch(s string) bool {
 // decides. FuzzParseIPv4Fast holds the two to the same answers.
 func parseIPv4Fast(s string) (netip.Addr, bool) {
 	var b [4]byte
-	field, n, digits := 0, 0, 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if digits > 0 && n == 0 {
-				return netip.Addr{}, false // leading zero
-			}
-			n = n*10 + int(c-'0')
-			digits++
-			if n > 255 {
+	i := 0
+	for f := 0; f < 4; f++ {
+		if f > 0 {
+			if i >= len(s) || s[i] != '.' {
 				return netip.Addr{}, false
 			}
-		case c == '.' && digits > 0 && field < 3:
-			b[field] = byte(n)
-			field, n, digits = field+1, 0, 0
-		default:
+			i++
+		}
+		start, n := i, 0
+		for i < len(s) && i-start < 3 && s[i]-'0' <= 9 {
+			n = n*10 + int(s[i]-'0')
+			i++
+		}
+		if i == start || n > 255 || (s[start] == '0' && i-start > 1) {
 			return netip.Addr{}, false
 		}
+		b[f] = byte(n)
 	}
-	if field != 3 || digits == 0 {
+	if i != len(s) {
 		return netip.Addr{}, false
 	}
-	b[3] = byte(n)
 	return netip.AddrFrom4(b), true
 }

@@ -89,47 +89,61 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		}
 		return s
 	}
+	start := len(e.traces)
 	cp := compiledFor(p, vars)
-	mask, memo := cp.actionMask(e.actID, &e.ra)
 	stmts := p.Statements
 	css := cp.stmts
 	if len(css) != len(stmts) {
 		css = css[:len(stmts)] // (compiledFor guarantees equal lengths)
 	}
-	traces := e.traces
+	e.vars, e.layer = vars, layer
 	best := uint8(0) // strongest Allow class code, by classRank
-	for i := range css {
-		cs := &css[i]
-		var am bool
-		if memo {
-			am = mask>>uint(i)&1 != 0
-		} else {
-			am = cs.actionMatched(&e.ra)
+	if ap := cp.actionPlan(e.actID, &e.ra); ap != nil {
+		// The trivial statements' traces are known; the others are
+		// evaluated into their places.
+		e.traces = append(e.traces, ap.base...)
+		s.Allow, s.Deny, best = ap.allow, ap.deny, ap.best
+		for _, i := range ap.work {
+			ct := &e.traces[start+int(i)]
+			cs := &css[i]
+			e.evalCompiled(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
+			if ct.flags&fMatched != 0 {
+				if cs.eff == effDeny {
+					s.Deny = true
+				} else {
+					s.Allow = true
+					if classRankOf[ct.class] > classRankOf[best] {
+						best = ct.class
+					}
+				}
+			}
 		}
-		var ct ctrace
-		if cs.trivial {
-			// Every element but the action matches: the trace follows.
-			if am {
+	} else {
+		for i := range css {
+			cs := &css[i]
+			am := cs.actionMatched(&e.ra)
+			var ct ctrace
+			switch {
+			case !cs.trivial:
+				e.evalCompiled(&ct, &stmts[i], cs, am)
+			case am:
 				ct = trivialMatched
-			} else {
+			default:
 				ct = trivialUnmatched[cs.actKind]
 			}
-		} else {
-			e.evalCompiled(&ct, &stmts[i], cs, am, vars, layer)
-		}
-		traces = append(traces, ct)
-		if ct.flags&fMatched != 0 {
-			if cs.eff == effDeny {
-				s.Deny = true
-			} else {
-				s.Allow = true
-				if classRankOf[ct.class] > classRankOf[best] {
-					best = ct.class
+			e.traces = append(e.traces, ct)
+			if ct.flags&fMatched != 0 {
+				if cs.eff == effDeny {
+					s.Deny = true
+				} else {
+					s.Allow = true
+					if classRankOf[ct.class] > classRankOf[best] {
+						best = ct.class
+					}
 				}
 			}
 		}
 	}
-	e.traces = traces
 	if s.Allow {
 		s.AllowClass = classOf[best]
 	}
@@ -494,8 +508,9 @@ func federatedName(p *Principal) string {
 
 // evalCompiled is evalStatement for a compiled statement cs (the
 // differential tests hold the two to the same traces).
-func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am bool, vars bool, layer Layer) {
+func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am bool) {
 	req := &e.req
+	vars, layer := e.vars, e.layer
 	var f uint8
 	if am {
 		f = fAction
