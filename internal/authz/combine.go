@@ -9,7 +9,9 @@ import (
 )
 
 // evaluator accumulates the traces of every layer into the result's
-// buffers.
+// buffers. The buffers are full-length slices with separate counts, so that
+// adding a record writes no slice header (a pointer store through e would
+// run the garbage collector's write barrier while it marks).
 type evaluator struct {
 	req      Request // a copy: keeping a pointer to evaluateInto's copy would move it to the heap
 	ra       reqAction
@@ -17,19 +19,22 @@ type evaluator struct {
 	actID    int32 // actionID of the request action (-1: none)
 	resLayer Layer
 	resLay   uint32 // resLayer's code (resourceLayerCode)
-	// The policy being evaluated: its variables switch and layer.
-	vars   bool
-	layer  Layer
-	traces []ctrace
-	exts   []cext
-	pols   []tracePol
-	// strs holds every statement's missing keys and the non-constant
-	// reasons (the result's string table); glob the request-wide missing
-	// keys, de-duplicated case-insensitively, in reading order.
-	strs []string
+	// The policy being evaluated: its variables switch and layer code.
+	vars bool
+	pl   uint8
+
+	tr []ctrace // traces: tr[:nt]
+	xs []cext   // extensions: xs[:nx]
+	ps []tracePol
+	// ss holds every statement's missing keys and the non-constant
+	// reasons (the result's string table): ss[:ns].
+	ss             []string
+	nt, nx, np, ns int
+	// glob: the request-wide missing keys, de-duplicated
+	// case-insensitively, in reading order (beyond 8 in over).
 	glob [8]string
 	ng   int
-	over []string // request-wide keys beyond glob
+	over []string
 }
 
 // start prepares e, whose req is set, for the evaluation: the traces go to
@@ -43,7 +48,8 @@ func (e *evaluator) start(ref bool, traces []ctrace, exts []cext, pols []tracePo
 	}
 	e.resLayer = resLayer
 	e.resLay, strs = resourceLayerCode(resLayer, strs)
-	e.traces, e.exts, e.pols, e.strs = traces, exts, pols, strs
+	e.tr, e.xs, e.ps, e.ss = traces[:cap(traces)], exts[:cap(exts)], pols[:cap(pols)], strs[:cap(strs)]
+	e.ns = len(strs)
 }
 
 func (e *evaluator) layerName(pl uint8) Layer {
@@ -64,38 +70,96 @@ func (e *evaluator) layerName(pl uint8) Layer {
 	return e.resLayer
 }
 
-// setKeys records keys, built by appending to e.strs[start:], as the
-// missing keys of ct, and adds them to the request-wide list.
-func (e *evaluator) setKeys(ct *ctrace, start int, keys []string) {
+// roomTraces makes room for n more traces.
+func (e *evaluator) roomTraces(n int) {
+	if e.nt+n > len(e.tr) {
+		t := make([]ctrace, max(2*len(e.tr), e.nt+n, 16))
+		copy(t, e.tr[:e.nt])
+		e.tr = t
+	}
+}
+
+// addTraces appends cts to the traces.
+func (e *evaluator) addTraces(cts []ctrace) {
+	e.roomTraces(len(cts))
+	copy(e.tr[e.nt:], cts)
+	e.nt += len(cts)
+}
+
+// addPol appends a policy to the policy table.
+func (e *evaluator) addPol(tp tracePol) {
+	if e.np == len(e.ps) {
+		t := make([]tracePol, max(2*len(e.ps), 8))
+		copy(t, e.ps[:e.np])
+		e.ps = t
+	}
+	e.ps[e.np] = tp
+	e.np++
+}
+
+// roomStrs makes room for n more strings.
+func (e *evaluator) roomStrs(n int) {
+	if e.ns+n > len(e.ss) {
+		t := make([]string, max(2*len(e.ss), e.ns+n, 8))
+		copy(t, e.ss[:e.ns])
+		e.ss = t
+	}
+}
+
+// keysBuf returns an empty slice at the end of the string table, for the
+// missing keys of a statement (setKeys records them).
+func (e *evaluator) keysBuf() []string {
+	return e.ss[e.ns:e.ns]
+}
+
+// setKeys records keys, built by appending to keysBuf(), as the missing
+// keys of ct, and adds them to the request-wide list.
+func (e *evaluator) setKeys(ct *ctrace, keys []string) {
 	if len(keys) == 0 {
 		return
 	}
-	x := e.ext(ct)
-	x.ka, x.kb = uint32(start), uint32(start+len(keys))
-	if start < cap(e.strs) && &e.strs[:start+1][start] == &keys[0] {
-		e.strs = e.strs[:start+len(keys)]
-	} else {
-		e.strs = append(e.strs[:start], keys...)
+	start := e.ns
+	if start >= len(e.ss) || &e.ss[start] != &keys[0] {
+		// The keys outgrew the table: copy them in.
+		e.roomStrs(len(keys))
+		copy(e.ss[start:], keys)
 	}
+	e.ns += len(keys)
+	x := e.ext(ct)
+	x.ka, x.kb = uint32(start), uint32(e.ns)
 	for _, k := range keys {
 		e.addGlobal(k)
 	}
 }
 
+// addStr appends s to the string table and returns its index.
+func (e *evaluator) addStr(s string) uint32 {
+	e.roomStrs(1)
+	e.ss[e.ns] = s
+	e.ns++
+	return uint32(e.ns - 1)
+}
+
 // setWhy gives ct the reason code rc with the text s.
 func (e *evaluator) setWhy(ct *ctrace, rc uint8, s string) {
 	ct.reason = rc
-	e.ext(ct).why = uint32(len(e.strs))
-	e.strs = append(e.strs, s)
+	i := e.addStr(s)
+	e.ext(ct).why = i
 }
 
 // ext returns ct's extension record, adding one if it has none.
 func (e *evaluator) ext(ct *ctrace) *cext {
 	if ct.ext == 0 {
-		e.exts = append(e.exts, cext{})
-		ct.ext = uint32(len(e.exts))
+		if e.nx == len(e.xs) {
+			t := make([]cext, max(2*len(e.xs), 4))
+			copy(t, e.xs[:e.nx])
+			e.xs = t
+		}
+		e.xs[e.nx] = cext{}
+		e.nx++
+		ct.ext = uint32(e.nx)
 	}
-	return &e.exts[ct.ext-1]
+	return &e.xs[ct.ext-1]
 }
 
 // addGlobal adds k to the request-wide list unless present (case-insensitively).
@@ -121,10 +185,16 @@ func (e *evaluator) addGlobal(k string) {
 // finish moves the traces into res; the request-wide missing keys follow
 // the string table (sorted when sorted is set).
 func (e *evaluator) finish(res *Result, sorted bool) {
-	res.traces, res.exts, res.pols, res.resLay = e.traces, e.exts, e.pols, e.resLay
-	n := len(e.strs)
-	res.strs = append(append(e.strs, e.glob[:e.ng]...), e.over...)
-	if g := e.ng + len(e.over); g > 0 {
+	res.traces, res.exts, res.pols, res.resLay = e.tr[:e.nt], e.xs[:e.nx], e.ps[:e.np], e.resLay
+	n := e.ns
+	g := e.ng + len(e.over)
+	if g > 0 {
+		e.roomStrs(g)
+		copy(e.ss[n:], e.glob[:e.ng])
+		copy(e.ss[n+e.ng:], e.over)
+	}
+	res.strs = e.ss[:n+g]
+	if g > 0 {
 		res.MissingKeys = res.strs[n : n+g : n+g]
 		if sorted {
 			sort.Strings(res.MissingKeys)
@@ -163,11 +233,7 @@ func (e *evaluator) verdict(pl uint8, le *layerEval) clayer {
 	return cl
 }
 
-// addStr appends s to the string table and returns its index.
-func (e *evaluator) addStr(s string) uint32 {
-	e.strs = append(e.strs, s)
-	return uint32(len(e.strs) - 1)
-}
+
 
 // chain evaluates an SCP or RCP chain: a Deny anywhere denies; every level
 // needs a matching Allow (spec 1.6). missingLevel is the first level without
@@ -190,14 +256,16 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 			for k := 0; k < nseen && p != nil; k++ {
 				if seen[k].p == p {
 					n := len(p.Statements)
-					e.pols = append(e.pols, tracePol{p: p, idx: int32(li), sub: int32(pi), n: uint32(n), layer: pl})
-					e.traces = append(e.traces, e.traces[seen[k].start:seen[k].start+n]...)
+					e.addPol(tracePol{p: p, idx: int32(li), sub: int32(pi), n: uint32(n), layer: pl})
+					e.roomTraces(n)
+					copy(e.tr[e.nt:], e.tr[seen[k].start:seen[k].start+n])
+					e.nt += n
 					pe, done = seen[k].sum, true
 					break
 				}
 			}
 			if !done {
-				start := len(e.traces)
+				start := e.nt
 				pe = e.run(p, pl, li, pi)
 				if nseen < len(seen) && p != nil && len(p.Statements) > 0 {
 					seen[nseen].p, seen[nseen].start, seen[nseen].sum = p, start, pe
@@ -552,11 +620,11 @@ func roleWord(c MatchClass) string {
 func (e *evaluator) firstDeny(l Layer) string {
 	const head = "explicit deny: "
 	i := 0
-	for pi := range e.pols {
-		tp := &e.pols[pi]
+	for pi := range e.ps[:e.np] {
+		tp := &e.ps[pi]
 		skip := e.layerName(tp.layer) != l
-		for s := 0; s < int(tp.n) && i < len(e.traces); s, i = s+1, i+1 {
-			ct := &e.traces[i]
+		for s := 0; s < int(tp.n) && i < e.nt; s, i = s+1, i+1 {
+			ct := &e.tr[i]
 			if skip || ct.flags&fMatched == 0 || tp.p.Statements[s].Effect != policy.Deny {
 				continue
 			}
@@ -591,7 +659,7 @@ func (e *evaluator) describeDeny(l Layer, tp *tracePol, st *policy.Statement, ct
 	if ct.flags&fFailClosed != 0 {
 		b = append(b, ": "...)
 		b = append(b, reasonFailClosedDeny...)
-		b = append(b, e.strs[e.exts[ct.ext-1].why]...)
+		b = append(b, e.ss[e.xs[ct.ext-1].why]...)
 	}
 	return string(b)
 }

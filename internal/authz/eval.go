@@ -69,14 +69,14 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		return s
 	}
 	vars := p.VariablesEnabled()
-	e.pols = append(e.pols, tracePol{p: p, idx: int32(idx), sub: int32(sub), n: uint32(len(p.Statements)), layer: pl})
-	layer := e.layerName(pl)
+	e.addPol(tracePol{p: p, idx: int32(idx), sub: int32(sub), n: uint32(len(p.Statements)), layer: pl})
 	if e.ref {
+		layer := e.layerName(pl)
 		for i := range p.Statements {
 			st := &p.Statements[i]
 			var ct ctrace
 			e.evalStatement(&ct, st, nil, refActionMatched(st, e.req.Action), vars, layer)
-			e.traces = append(e.traces, ct)
+			e.addTraces([]ctrace{ct})
 			if ct.flags&fMatched != 0 {
 				switch st.Effect {
 				case policy.Deny:
@@ -89,22 +89,22 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		}
 		return s
 	}
-	start := len(e.traces)
+	start := e.nt
 	cp := compiledFor(p, vars)
 	stmts := p.Statements
 	css := cp.stmts
 	if len(css) != len(stmts) {
 		css = css[:len(stmts)] // (compiledFor guarantees equal lengths)
 	}
-	e.vars, e.layer = vars, layer
+	e.vars, e.pl = vars, pl
 	best := uint8(0) // strongest Allow class code, by classRank
 	if ap := cp.actionPlan(e.actID, &e.ra); ap != nil {
 		// The trivial statements' traces are known; the others are
 		// evaluated into their places.
-		e.traces = append(e.traces, ap.base...)
+		e.addTraces(ap.base)
 		s.Allow, s.Deny, best = ap.allow, ap.deny, ap.best
 		for _, i := range ap.work {
-			ct := &e.traces[start+int(i)]
+			ct := &e.tr[start+int(i)]
 			cs := &css[i]
 			e.evalCompiled(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
 			if ct.flags&fMatched != 0 {
@@ -119,19 +119,21 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 			}
 		}
 	} else {
+		e.roomTraces(len(css))
 		for i := range css {
 			cs := &css[i]
 			am := cs.actionMatched(&e.ra)
-			var ct ctrace
+			ct := &e.tr[e.nt]
+			e.nt++
 			switch {
 			case !cs.trivial:
-				e.evalCompiled(&ct, &stmts[i], cs, am)
+				*ct = ctrace{}
+				e.evalCompiled(ct, &stmts[i], cs, am)
 			case am:
-				ct = trivialMatched
+				*ct = trivialMatched
 			default:
-				ct = trivialUnmatched[cs.actKind]
+				*ct = trivialUnmatched[cs.actKind]
 			}
-			e.traces = append(e.traces, ct)
 			if ct.flags&fMatched != 0 {
 				if cs.eff == effDeny {
 					s.Deny = true
@@ -258,8 +260,7 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 	}
 	ct.class = classCode(class)
 
-	start := len(e.strs)
-	keys := e.strs[start:]
+	keys := e.keysBuf()
 	for _, k := range unbound {
 		keys = appendUniqueTo(keys, k)
 	}
@@ -268,7 +269,7 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 	if !am || !rm || !pm || !effectOK {
 		ct.cond = uint8(CondFalse)
 		ct.flags = f
-		e.setKeys(ct, start, keys)
+		e.setKeys(ct, keys)
 		switch {
 		case !effectOK:
 			ct.reason = rcEffect
@@ -304,7 +305,7 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 		ccs = cs.conds
 	}
 	cr, keys, why := evaluateConds(keys, st.Conditions, ccs, req.Context, vars)
-	e.setKeys(ct, start, keys)
+	e.setKeys(ct, keys)
 	ct.cond = uint8(cr)
 	switch cr {
 	case CondTrue:
@@ -510,7 +511,7 @@ func federatedName(p *Principal) string {
 // differential tests hold the two to the same traces).
 func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am bool) {
 	req := &e.req
-	vars, layer := e.vars, e.layer
+	vars := e.vars
 	var f uint8
 	if am {
 		f = fAction
@@ -537,11 +538,11 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 	var cc uint8 = 1 // ClassDirect
 	switch cs.prMode {
 	case pmList:
-		c := matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, layer, deny)
+		c := matchPrincipalsRefs(st.Principal, cs.principal, &req.Principal, e.layerName(e.pl), deny)
 		cc, pm = classCode(c), c != ClassNone
 	case pmNot:
 		if !deny || !req.Principal.HasBoundary {
-			c := matchPrincipalsRefs(st.NotPrincipal, cs.notPrinc, &req.Principal, layer, false)
+			c := matchPrincipalsRefs(st.NotPrincipal, cs.notPrinc, &req.Principal, e.layerName(e.pl), false)
 			if deny {
 				npExempt = c == ClassDirect || (c == ClassAccount && req.Principal.Kind == Root)
 			} else {
@@ -558,10 +559,9 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 	}
 	ct.class = cc
 
-	start := len(e.strs)
 	var keys []string
 	if len(unbound) > 0 {
-		keys = e.strs[start:]
+		keys = e.keysBuf()
 		for _, k := range unbound {
 			keys = appendUniqueTo(keys, k)
 		}
@@ -569,7 +569,7 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 	if !am || !rm || !pm || cs.eff == effOther {
 		ct.flags = f
 		ct.cond = uint8(CondFalse)
-		e.setKeys(ct, start, keys)
+		e.setKeys(ct, keys)
 		switch {
 		case cs.eff == effOther:
 			ct.reason = rcEffect
@@ -603,11 +603,11 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 	cr, why := CondTrue, ""
 	if len(cs.conds) > 0 {
 		if keys == nil {
-			keys = e.strs[start:]
+			keys = e.keysBuf()
 		}
 		cr, keys, why = evalCompiledConds(keys, st.Conditions, cs.conds, req.Context, vars)
 	}
-	e.setKeys(ct, start, keys)
+	e.setKeys(ct, keys)
 	ct.cond = uint8(cr)
 	switch cr {
 	case CondTrue:
