@@ -1,77 +1,72 @@
 package authz
 
-// A fresh Result, its layer verdicts, its compact statement traces, its
-// policy table and its string table are allocated together (issue 3,
-// performance): one allocation for the usual sizes. A larger request gets a
-// Result with room for the layers, and evaluateInto grows the rest.
+import "github.com/s3access/terraform-provider-s3access/internal/policy"
 
-// resultLayers is room for the seven policy layers and one grant layer.
-const resultLayers = 8
-
-// resultStrs is room for the missing keys and reasons of a fresh result,
-// resultExts for its statements with missing keys or a reason text. (The
-// sizes keep result16 within the 896-byte size class, malloc header
-// included.)
+// Inline capacities of a Result (issue 3, performance): a usual request
+// (a few policies, up to 16 statements, a few missing keys and non-constant
+// reasons) fits in the Result itself, one allocation of 576 bytes; a
+// larger one grows the buffers of resultMore.
 const (
-	resultStrs = 8
-	resultExts = 4
+	resultTraces = 16
+	resultExts   = 4
+	resultLayers = 8
+	resultStrs   = 4
+	resultPols   = 10
 )
 
-type resultHead struct {
-	res    Result
-	layers [resultLayers]clayer
-	strs   [resultStrs]string
-	exts   [resultExts]cext
+// resultMore holds the buffers that replace a Result's inline arrays when
+// a request outgrows them (nil slices stay inline).
+type resultMore struct {
+	tr []ctrace
+	xs []cext
+	ly []clayer
+	ss []string
+	pp []*policy.Policy
+	pm []uint64
 }
 
-type (
-	result4 struct {
-		resultHead
-		traces [4]ctrace
-		pols   [4]tracePol
+// The records of r, inline or grown.
+func (r *Result) trs() []ctrace {
+	if m := r.more; m != nil && m.tr != nil {
+		return m.tr[:r.nt]
 	}
-	result8 struct {
-		resultHead
-		traces [8]ctrace
-		pols   [6]tracePol
-	}
-	result16 struct {
-		resultHead
-		traces [16]ctrace
-		pols   [10]tracePol
-	}
-	result32 struct {
-		resultHead
-		traces [32]ctrace
-		pols   [16]tracePol
-	}
-)
+	return r.tr[:r.nt]
+}
 
-// newResult returns an empty Result whose Layers have room for
-// resultLayers entries, whose traces have room for n statements when n is
-// at most 32, and whose policy and string tables have room for the usual
-// numbers of policies and strings.
-func newResult(n int) *Result {
-	var h *resultHead
-	var t []ctrace
-	var p []tracePol
-	switch {
-	case n <= 4:
-		b := new(result4)
-		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
-	case n <= 8:
-		b := new(result8)
-		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
-	case n <= 16:
-		b := new(result16)
-		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
-	case n <= 32:
-		b := new(result32)
-		h, t, p = &b.resultHead, b.traces[:0], b.pols[:0]
-	default:
-		h = new(resultHead)
+func (r *Result) xss() []cext {
+	if m := r.more; m != nil && m.xs != nil {
+		return m.xs[:r.nx]
 	}
-	h.res.lays = h.layers[:0]
-	h.res.traces, h.res.pols, h.res.strs, h.res.exts = t, p, h.strs[:0], h.exts[:0]
-	return &h.res
+	return r.xs[:r.nx]
+}
+
+func (r *Result) lys() []clayer {
+	if m := r.more; m != nil && m.ly != nil {
+		return m.ly[:r.nl]
+	}
+	return r.ly[:r.nl]
+}
+
+func (r *Result) sss() []string {
+	if m := r.more; m != nil && m.ss != nil {
+		return m.ss[:r.ns]
+	}
+	return r.ss[:r.ns]
+}
+
+func (r *Result) pps() ([]*policy.Policy, []uint64) {
+	if m := r.more; m != nil && m.pp != nil {
+		return m.pp[:r.np], m.pm[:r.np]
+	}
+	return r.pp[:r.np], r.pm[:r.np]
+}
+
+// polMeta packs a policy's layer code, index and sub-index (tracePol).
+func polMeta(layer uint8, idx, sub int) uint64 {
+	return uint64(uint32(int32(idx)))<<32 | uint64(uint32(sub)&(1<<29-1))<<3 | uint64(layer&7)
+}
+
+// tracePolOf unpacks the policy table entry (p, m).
+func tracePolOf(p *policy.Policy, m uint64) tracePol {
+	return tracePol{p: p, idx: int32(uint32(m >> 32)), sub: int32(uint32(m>>3) & (1<<29 - 1)), n: uint32(len(p.Statements)), layer: uint8(m & 7)}
 }

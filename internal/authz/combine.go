@@ -18,18 +18,20 @@ type evaluator struct {
 	ref      bool  // reference (uncompiled) matchers
 	actID    int32 // actionID of the request action (-1: none)
 	resLayer Layer
-	resLay   uint32 // resLayer's code (resourceLayerCode)
+	resLay   uint32 // resLayer's code (resourceLayer)
 	// The policy being evaluated: its variables switch and layer code.
 	vars bool
 	pl   uint8
 
 	tr []ctrace // traces: tr[:nt]
 	xs []cext   // extensions: xs[:nx]
-	ps []tracePol
-	// ss holds every statement's missing keys and the non-constant
-	// reasons (the result's string table): ss[:ns].
-	ss             []string
-	nt, nx, np, ns int
+	pp []*policy.Policy
+	pm []uint64 // policy table: pp[:np], pm[:np]
+	ly []clayer // layer verdicts: ly[:nl]
+	// ss holds every statement's missing keys and the rare reasons that
+	// are neither constants nor a compiled condition's: ss[:ns].
+	ss                 []string
+	nt, nx, np, nl, ns int
 	// glob: the request-wide missing keys, de-duplicated
 	// case-insensitively, in reading order (beyond 8 in over).
 	glob [8]string
@@ -37,19 +39,40 @@ type evaluator struct {
 	over []string
 }
 
-// start prepares e, whose req is set, for the evaluation: the traces go to
-// the given (empty) buffers, resLayer names the resource policy's layer.
-func (e *evaluator) start(ref bool, traces []ctrace, exts []cext, pols []tracePol, strs []string, resLayer Layer) {
+// start prepares e, whose req is set, for an evaluation into res (whose
+// counts are zero): resLayer names the resource policy's layer.
+func (e *evaluator) start(ref bool, res *Result, resLayer Layer) {
 	e.ref = ref
 	e.ra.init(e.req.Action)
 	e.actID = -1
 	if !ref {
 		e.actID = actionID(e.ra.full())
 	}
+	e.tr, e.xs, e.pp, e.pm, e.ly, e.ss = res.tr[:], res.xs[:], res.pp[:], res.pm[:], res.ly[:], res.ss[:]
+	if m := res.more; m != nil {
+		// Larger buffers of an earlier request (EvaluateInto).
+		if m.tr != nil {
+			e.tr = m.tr
+		}
+		if m.xs != nil {
+			e.xs = m.xs
+		}
+		if m.pp != nil {
+			e.pp, e.pm = m.pp, m.pm
+		}
+		if m.ly != nil {
+			e.ly = m.ly
+		}
+		if m.ss != nil {
+			e.ss = m.ss
+		}
+	}
 	e.resLayer = resLayer
-	e.resLay, strs = resourceLayerCode(resLayer, strs)
-	e.tr, e.xs, e.ps, e.ss = traces[:cap(traces)], exts[:cap(exts)], pols[:cap(pols)], strs[:cap(strs)]
-	e.ns = len(strs)
+	if c := resourceLayerCode(resLayer); c >= 0 {
+		e.resLay = uint32(c)
+	} else {
+		e.resLay = uint32(len(resLayers)) + e.addStr(string(resLayer))
+	}
 }
 
 func (e *evaluator) layerName(pl uint8) Layer {
@@ -73,7 +96,7 @@ func (e *evaluator) layerName(pl uint8) Layer {
 // roomTraces makes room for n more traces.
 func (e *evaluator) roomTraces(n int) {
 	if e.nt+n > len(e.tr) {
-		t := make([]ctrace, max(2*len(e.tr), e.nt+n, 16))
+		t := make([]ctrace, max(2*len(e.tr), e.nt+n))
 		copy(t, e.tr[:e.nt])
 		e.tr = t
 	}
@@ -87,20 +110,33 @@ func (e *evaluator) addTraces(cts []ctrace) {
 }
 
 // addPol appends a policy to the policy table.
-func (e *evaluator) addPol(tp tracePol) {
-	if e.np == len(e.ps) {
-		t := make([]tracePol, max(2*len(e.ps), 8))
-		copy(t, e.ps[:e.np])
-		e.ps = t
+func (e *evaluator) addPol(p *policy.Policy, layer uint8, idx, sub int) {
+	if e.np == len(e.pp) {
+		pp, pm := make([]*policy.Policy, 2*len(e.pp)), make([]uint64, 2*len(e.pp))
+		copy(pp, e.pp[:e.np])
+		copy(pm, e.pm[:e.np])
+		e.pp, e.pm = pp, pm
 	}
-	e.ps[e.np] = tp
+	e.pp[e.np] = p
+	e.pm[e.np] = polMeta(layer, idx, sub)
 	e.np++
+}
+
+// addLayer appends a layer verdict.
+func (e *evaluator) addLayer(cl clayer) {
+	if e.nl == len(e.ly) {
+		t := make([]clayer, 2*len(e.ly))
+		copy(t, e.ly[:e.nl])
+		e.ly = t
+	}
+	e.ly[e.nl] = cl
+	e.nl++
 }
 
 // roomStrs makes room for n more strings.
 func (e *evaluator) roomStrs(n int) {
 	if e.ns+n > len(e.ss) {
-		t := make([]string, max(2*len(e.ss), e.ns+n, 8))
+		t := make([]string, max(2*len(e.ss), e.ns+n))
 		copy(t, e.ss[:e.ns])
 		e.ss = t
 	}
@@ -140,18 +176,24 @@ func (e *evaluator) addStr(s string) uint32 {
 	return uint32(e.ns - 1)
 }
 
-// setWhy gives ct the reason code rc with the text s.
-func (e *evaluator) setWhy(ct *ctrace, rc uint8, s string) {
+// setWhy gives ct the reason code rc with the text s, or with the reason
+// pre-built by its compiled condition (ref >= 0: condWhy).
+func (e *evaluator) setWhy(ct *ctrace, rc uint8, s string, ref int64) {
 	ct.reason = rc
-	i := e.addStr(s)
-	e.ext(ct).why = i
+	var w uint32
+	if ref >= 0 {
+		w = uint32(ref)
+	} else {
+		w = e.addStr(s)
+	}
+	e.ext(ct).why = w
 }
 
 // ext returns ct's extension record, adding one if it has none.
 func (e *evaluator) ext(ct *ctrace) *cext {
 	if ct.ext == 0 {
 		if e.nx == len(e.xs) {
-			t := make([]cext, max(2*len(e.xs), 4))
+			t := make([]cext, 2*len(e.xs))
 			copy(t, e.xs[:e.nx])
 			e.xs = t
 		}
@@ -160,6 +202,14 @@ func (e *evaluator) ext(ct *ctrace) *cext {
 		ct.ext = uint32(e.nx)
 	}
 	return &e.xs[ct.ext-1]
+}
+
+// whyText is Result.whyText during the evaluation.
+func (e *evaluator) whyText(why uint32, tp *tracePol, s int) string {
+	if why&whyCond == 0 {
+		return e.ss[why]
+	}
+	return condReason(tp.p, s, int(why&^whyCond>>4), uint8(why&15))
 }
 
 // addGlobal adds k to the request-wide list unless present (case-insensitively).
@@ -182,10 +232,9 @@ func (e *evaluator) addGlobal(k string) {
 	e.over = append(e.over, k)
 }
 
-// finish moves the traces into res; the request-wide missing keys follow
+// finish moves the records into res; the request-wide missing keys follow
 // the string table (sorted when sorted is set).
 func (e *evaluator) finish(res *Result, sorted bool) {
-	res.traces, res.exts, res.pols, res.resLay = e.tr[:e.nt], e.xs[:e.nx], e.ps[:e.np], e.resLay
 	n := e.ns
 	g := e.ng + len(e.over)
 	if g > 0 {
@@ -193,9 +242,34 @@ func (e *evaluator) finish(res *Result, sorted bool) {
 		copy(e.ss[n:], e.glob[:e.ng])
 		copy(e.ss[n+e.ng:], e.over)
 	}
-	res.strs = e.ss[:n+g]
+	res.nt, res.nx, res.np, res.nl, res.ns = uint32(e.nt), uint32(e.nx), uint32(e.np), uint32(e.nl), uint32(n+g)
+	res.resLay = e.resLay
+	// Buffers that outgrew the inline arrays go to res.more.
+	grown := func(inline, buf int) bool { return buf > inline }
+	if grown(len(res.tr), len(e.tr)) || grown(len(res.xs), len(e.xs)) || grown(len(res.pp), len(e.pp)) || grown(len(res.ly), len(e.ly)) || grown(len(res.ss), len(e.ss)) {
+		m := res.more
+		if m == nil {
+			m = new(resultMore)
+			res.more = m
+		}
+		if grown(len(res.tr), len(e.tr)) {
+			m.tr = e.tr
+		}
+		if grown(len(res.xs), len(e.xs)) {
+			m.xs = e.xs
+		}
+		if grown(len(res.pp), len(e.pp)) {
+			m.pp, m.pm = e.pp, e.pm
+		}
+		if grown(len(res.ly), len(e.ly)) {
+			m.ly = e.ly
+		}
+		if grown(len(res.ss), len(e.ss)) {
+			m.ss = e.ss
+		}
+	}
 	if g > 0 {
-		res.MissingKeys = res.strs[n : n+g : n+g]
+		res.MissingKeys = e.ss[n : n+g : n+g]
 		if sorted {
 			sort.Strings(res.MissingKeys)
 		}
@@ -256,7 +330,7 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 			for k := 0; k < nseen && p != nil; k++ {
 				if seen[k].p == p {
 					n := len(p.Statements)
-					e.addPol(tracePol{p: p, idx: int32(li), sub: int32(pi), n: uint32(n), layer: pl})
+					e.addPol(p, pl, li, pi)
 					e.roomTraces(n)
 					copy(e.tr[e.nt:], e.tr[seen[k].start:seen[k].start+n])
 					e.nt += n
@@ -280,33 +354,6 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 		}
 	}
 	return deny, missingLevel
-}
-
-func countStatements(in *Input) int {
-	n := 0
-	add := func(p *policy.Policy) {
-		if p != nil {
-			n += len(p.Statements)
-		}
-	}
-	for _, l := range in.RCPs {
-		for _, p := range l {
-			add(p)
-		}
-	}
-	for _, l := range in.SCPs {
-		for _, p := range l {
-			add(p)
-		}
-	}
-	add(in.VPCE)
-	add(in.Resource)
-	for _, p := range in.Identity {
-		add(p)
-	}
-	add(in.Boundary)
-	add(in.Session)
-	return n
 }
 
 func isIAMPrincipal(k PrincipalKind) bool {
@@ -334,18 +381,13 @@ func EvaluateInto(in *Input, res *Result) *Result {
 // evaluateInto is EvaluateInto; ref selects the reference (uncompiled)
 // matchers, kept for differential tests.
 func evaluateInto(in *Input, res *Result, ref bool) *Result {
-	n := countStatements(in)
-	fresh := res == nil
-	if fresh {
-		res = newResult(n)
-	}
-	traces, exts, pols, strs := res.traces[:0], res.exts[:0], res.pols[:0], res.strs[:0]
-	layers := res.lays[:0]
-	if !fresh {
-		*res = Result{}
-	}
-	if cap(traces) < n {
-		traces = make([]ctrace, 0, n)
+	if res == nil {
+		res = new(Result)
+	} else {
+		// Reuse: the records are overwritten (their counts start at zero),
+		// the buffers of res.more are reused.
+		res.Decision, res.Layer, res.Reason, res.MissingKeys = "", "", "", nil
+		res.nt, res.nx, res.np, res.nl, res.ns, res.resLay = 0, 0, 0, 0, 0, 0
 	}
 	var e evaluator
 	e.req = in.Request // a copy: HasBoundary may be set below
@@ -372,7 +414,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	e.start(ref, traces, exts, pols, strs, resLayer)
+	e.start(ref, res, resLayer)
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
@@ -473,7 +515,6 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 
 	// ---- layer verdicts ------------------------------------------------
-	lays := layers[:0]
 	rcpLV := e.verdict(plRCP, &rcp)
 	if rcp.applies && !rcp.deny && rcpMissing >= 0 {
 		rcpLV.detail, rcpLV.arg = dcLevel, uint32(rcpMissing)
@@ -488,7 +529,10 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	} else if rp.allow && !rp.deny {
 		rpLV.detail, rpLV.arg = dcAllowClass, uint32(classCode(rp.class))
 	}
-	lays = append(lays, rcpLV, scpLV, e.verdict(plVPCE, &vpce), rpLV)
+	e.addLayer(rcpLV)
+	e.addLayer(scpLV)
+	e.addLayer(e.verdict(plVPCE, &vpce))
+	e.addLayer(rpLV)
 	for _, gl := range grantOrder {
 		d := ""
 		for _, g := range in.ResourceGrants {
@@ -500,13 +544,15 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 			}
 		}
 		e.addStr(string(gl))
-		lays = append(lays, clayer{pl: plGrant, verdict: lvAllow, detail: dcStr, arg: e.addStr(d)})
+		e.addLayer(clayer{pl: plGrant, verdict: lvAllow, detail: dcStr, arg: e.addStr(d)})
 	}
 	spLV := e.verdict(plSession, &sp)
 	if fedNoPolicy {
 		spLV.detail = dcFedNoPolicy
 	}
-	res.lays = append(lays, e.verdict(plIdentity, &id), e.verdict(plBoundary, &pb), spLV)
+	e.addLayer(e.verdict(plIdentity, &id))
+	e.addLayer(e.verdict(plBoundary, &pb))
+	e.addLayer(spLV)
 
 	finish := func(d Decision, l Layer, reason string) *Result {
 		res.Decision, res.Layer, res.Reason = d, l, reason
@@ -620,22 +666,23 @@ func roleWord(c MatchClass) string {
 func (e *evaluator) firstDeny(l Layer) string {
 	const head = "explicit deny: "
 	i := 0
-	for pi := range e.ps[:e.np] {
-		tp := &e.ps[pi]
+	for pi := range e.pp[:e.np] {
+		tp := tracePolOf(e.pp[pi], e.pm[pi])
 		skip := e.layerName(tp.layer) != l
 		for s := 0; s < int(tp.n) && i < e.nt; s, i = s+1, i+1 {
 			ct := &e.tr[i]
 			if skip || ct.flags&fMatched == 0 || tp.p.Statements[s].Effect != policy.Deny {
 				continue
 			}
-			return e.describeDeny(l, tp, &tp.p.Statements[s], ct)
+			return e.describeDeny(l, &tp, s, ct)
 		}
 	}
 	return head + string(l)
 }
 
 // describeDeny is firstDeny's text for the Deny statement st of tp.
-func (e *evaluator) describeDeny(l Layer, tp *tracePol, st *policy.Statement, ct *ctrace) string {
+func (e *evaluator) describeDeny(l Layer, tp *tracePol, s int, ct *ctrace) string {
+	st := &tp.p.Statements[s]
 	const head = "explicit deny: "
 	var stack [160]byte
 	b := append(stack[:0], head...)
@@ -659,7 +706,7 @@ func (e *evaluator) describeDeny(l Layer, tp *tracePol, st *policy.Statement, ct
 	if ct.flags&fFailClosed != 0 {
 		b = append(b, ": "...)
 		b = append(b, reasonFailClosedDeny...)
-		b = append(b, e.ss[e.xs[ct.ext-1].why]...)
+		b = append(b, e.whyText(e.xs[ct.ext-1].why, tp, s)...)
 	}
 	return string(b)
 }

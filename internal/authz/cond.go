@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
@@ -177,9 +178,9 @@ func evaluateConds(missing []string, conds []policy.Condition, ccs []cCond, ctx 
 
 // evalCompiledConds is evaluateConds for compiled conditions (ccs parallel
 // to conds), with the single-value fast path inline.
-func evalCompiledConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool) (CondResult, []string, string) {
+func evalCompiledConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool) (CondResult, []string, string, int64) {
 	res := CondTrue
-	reason := ""
+	reason, ref := "", int64(-1)
 	if len(ccs) != len(conds) {
 		ccs = ccs[:len(conds)] // (compiled from conds: equal lengths)
 	}
@@ -204,17 +205,40 @@ func evalCompiledConds(missing []string, conds []policy.Condition, ccs []cCond, 
 		switch r {
 		case CondFalse:
 			if res != CondFalse {
-				reason = why
+				reason, ref = why, cc.reasonRef(i, why)
 			}
 			res = CondFalse
 		case CondError:
 			if res == CondTrue {
 				res = CondError
-				reason = why
+				reason, ref = why, cc.reasonRef(i, why)
 			}
 		}
 	}
-	return res, missing, reason
+	return res, missing, reason, ref
+}
+
+// reasonRef returns condWhy(ci, k) when why is the compiled condition's
+// pre-built reason k (the same string), -1 otherwise.
+func (cc *cCond) reasonRef(ci int, why string) int64 {
+	if why == "" {
+		return -1
+	}
+	for k := range cc.reasons {
+		if sameString(cc.reasons[k], why) {
+			return int64(condWhy(ci, uint8(k)))
+		}
+	}
+	if sameString(cc.unknown, why) {
+		return int64(condWhy(ci, rkUnknown))
+	}
+	return -1
+}
+
+// sameString reports whether a and b are the same string (same bytes in
+// memory), not merely equal.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // appendUniqueOrMake is appendUnique for a list that may be a slice of a

@@ -42,14 +42,10 @@ func better(a, b MatchClass) MatchClass {
 // EvaluatePolicy evaluates every statement of p (no short-circuit) for req.
 // layer and policyIndex label the traces.
 func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request) PolicyEval {
-	n := 0
-	if p != nil {
-		n = len(p.Statements)
-	}
 	res := &Result{}
 	var e evaluator
 	e.req = *req
-	e.start(false, make([]ctrace, 0, n), nil, nil, nil, layer)
+	e.start(false, res, layer)
 	s := e.run(p, plResource, policyIndex, 0)
 	e.finish(res, false)
 	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: s.AllowClass, MissingKeys: res.MissingKeys}
@@ -69,7 +65,7 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		return s
 	}
 	vars := p.VariablesEnabled()
-	e.addPol(tracePol{p: p, idx: int32(idx), sub: int32(sub), n: uint32(len(p.Statements)), layer: pl})
+	e.addPol(p, pl, idx, sub)
 	if e.ref {
 		layer := e.layerName(pl)
 		for i := range p.Statements {
@@ -289,7 +285,7 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 			case st.NotResource != nil:
 				ct.reason = rcNotResource
 			case len(unbound) > 0:
-				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "))
+				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "), -1)
 			default:
 				ct.reason = rcResource
 			}
@@ -317,12 +313,12 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 	case CondError:
 		if deny {
 			f |= fMatched | fFailClosed
-			e.setWhy(ct, rcFailClosed, why)
+			e.setWhy(ct, rcFailClosed, why, -1)
 		} else {
-			e.setWhy(ct, rcWhy, why)
+			e.setWhy(ct, rcWhy, why, -1)
 		}
 	default:
-		e.setWhy(ct, rcWhy, why)
+		e.setWhy(ct, rcWhy, why, -1)
 	}
 	ct.flags = f
 }
@@ -589,7 +585,7 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 			case cs.resMode >= rmNotAll:
 				ct.reason = rcNotResource
 			case len(unbound) > 0:
-				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "))
+				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "), -1)
 			default:
 				ct.reason = rcResource
 			}
@@ -600,12 +596,12 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 		}
 		return
 	}
-	cr, why := CondTrue, ""
+	cr, why, ref := CondTrue, "", int64(-1)
 	if len(cs.conds) > 0 {
 		if keys == nil {
 			keys = e.keysBuf()
 		}
-		cr, keys, why = evalCompiledConds(keys, st.Conditions, cs.conds, req.Context, vars)
+		cr, keys, why, ref = evalCompiledConds(keys, st.Conditions, cs.conds, req.Context, vars)
 	}
 	e.setKeys(ct, keys)
 	ct.cond = uint8(cr)
@@ -619,12 +615,12 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 	case CondError:
 		if deny {
 			f |= fMatched | fFailClosed
-			e.setWhy(ct, rcFailClosed, why)
+			e.setWhy(ct, rcFailClosed, why, ref)
 		} else {
-			e.setWhy(ct, rcWhy, why)
+			e.setWhy(ct, rcWhy, why, ref)
 		}
 	default:
-		e.setWhy(ct, rcWhy, why)
+		e.setWhy(ct, rcWhy, why, ref)
 	}
 	ct.flags = f
 }

@@ -7,9 +7,10 @@ import (
 )
 
 // The trace of an evaluation is recorded in a compact, pointer-free form
-// (issue 3, performance): one 24-byte ctrace per statement, one tracePol per
-// evaluated policy and one string table per result (missing keys and the
-// few reasons that are not constants). Every fact of a StatementTrace is
+// (issue 3, performance): one 8-byte ctrace per statement, an extension
+// record for the statements with missing keys or a condition's reason, a
+// policy table and a string table per result (missing keys and the rare
+// reasons that are neither constants nor a compiled condition's). Every fact of a StatementTrace is
 // computed during the evaluation (nothing is short-circuited); Statements
 // only spells the records out as StatementTrace values. A result therefore
 // costs one small allocation with few pointers, instead of a 152-byte,
@@ -90,7 +91,43 @@ type ctrace struct {
 // cext is the rarer part of a statement's outcome.
 type cext struct {
 	ka, kb uint32 // the statement's missing keys: strs[ka:kb]
-	why    uint32 // rcWhy, rcFailClosed: index into strs
+	// why (rcWhy, rcFailClosed) is an index into strs, or whyCond | the
+	// condition's index << 4 | a reason kind (rk*, or rkUnknown): the
+	// reason pre-built by the compiled condition.
+	why uint32
+}
+
+const (
+	whyCond   = 1 << 31
+	rkUnknown = 15 // cCond.unknown
+)
+
+// condWhy is the cext.why of reason kind rk of condition ci.
+func condWhy(ci int, rk uint8) uint32 { return whyCond | uint32(ci)<<4 | uint32(rk) }
+
+// whyText returns the reason recorded as why for statement s of tp.
+func (r *Result) whyText(why uint32, tp *tracePol, s int) string {
+	if why&whyCond == 0 {
+		return r.sss()[why]
+	}
+	return condReason(tp.p, s, int(why&^whyCond>>4), uint8(why&15))
+}
+
+// condReason is the pre-built reason of kind rk of condition ci of
+// statement s of p (from its compiled form).
+func condReason(p *policy.Policy, s, ci int, rk uint8) string {
+	if s >= len(p.Statements) {
+		return ""
+	}
+	cp := compiledFor(p, p.VariablesEnabled())
+	if s >= len(cp.stmts) || ci >= len(cp.stmts[s].conds) {
+		return ""
+	}
+	cc := &cp.stmts[s].conds[ci]
+	if rk == rkUnknown {
+		return cc.unknown
+	}
+	return cc.reasons[rk]
 }
 
 // Policy layer codes (tracePol.layer); plResource stands for the result's
@@ -108,9 +145,10 @@ const (
 // plGrant is a resource-grant layer (clayer.name names it).
 const plGrant uint8 = 7
 
-// tracePol is one evaluated policy, its layer and its place in the layer.
-// Policies are immutable once evaluated (compiled.go), so the traces read
-// their statements from it.
+// tracePol is one evaluated policy, its layer and its place in the layer
+// (the policy table stores it packed: tracePolOf). Policies are immutable
+// once evaluated (compiled.go), so the traces read their statements, and
+// their number, from it.
 type tracePol struct {
 	p        *policy.Policy
 	idx, sub int32
@@ -144,12 +182,12 @@ func (r *Result) resourceLayer() Layer {
 	if int(r.resLay) < len(resLayers) {
 		return resLayers[r.resLay]
 	}
-	return Layer(r.strs[int(r.resLay)-len(resLayers)])
+	return Layer(r.sss()[int(r.resLay)-len(resLayers)])
 }
 
 // NumStatements is the number of statements evaluated (len(r.Statements())
 // without building the traces).
-func (r *Result) NumStatements() int { return len(r.traces) }
+func (r *Result) NumStatements() int { return int(r.nt) }
 
 // Statements returns the trace of every statement evaluated, matched or
 // not, in evaluation order (the evaluator does not short-circuit). The
@@ -166,7 +204,7 @@ func (r *Result) Matched() []StatementTrace {
 
 // spellAll spells out every trace, or the matched ones.
 func (r *Result) spellAll(matchedOnly bool) []StatementTrace {
-	n := len(r.traces)
+	n := int(r.nt)
 	if matchedOnly {
 		n = r.NumMatched()
 	}
@@ -174,16 +212,18 @@ func (r *Result) spellAll(matchedOnly bool) []StatementTrace {
 		return nil
 	}
 	out := make([]StatementTrace, 0, n)
+	traces := r.trs()
+	pp, pm := r.pps()
 	i := 0
-	for pi := range r.pols {
-		tp := &r.pols[pi]
-		for s := 0; s < int(tp.n) && i < len(r.traces); s, i = s+1, i+1 {
-			ct := &r.traces[i]
+	for pi := range pp {
+		tp := tracePolOf(pp[pi], pm[pi])
+		for s := 0; s < int(tp.n) && i < len(traces); s, i = s+1, i+1 {
+			ct := &traces[i]
 			if matchedOnly && ct.flags&fMatched == 0 {
 				continue
 			}
 			out = append(out, StatementTrace{})
-			r.spell(ct, tp, s, &out[len(out)-1])
+			r.spell(ct, &tp, s, &out[len(out)-1])
 		}
 	}
 	return out
@@ -210,20 +250,20 @@ func (r *Result) spell(ct *ctrace, tp *tracePol, s int, t *StatementTrace) {
 	t.FailClosed = f&fFailClosed != 0
 	t.PrincipalClass = classOf[ct.class]
 	t.Conditions = CondResult(ct.cond)
-	t.Reason = r.reasonOf(ct)
+	t.Reason = r.reasonOf(ct, tp, s)
 	if ct.ext != 0 {
-		if x := &r.exts[ct.ext-1]; x.kb > x.ka {
-			t.MissingKeys = r.strs[x.ka:x.kb:x.kb]
+		if x := &r.xss()[ct.ext-1]; x.kb > x.ka {
+			t.MissingKeys = r.sss()[x.ka:x.kb:x.kb]
 		}
 	}
 }
 
-func (r *Result) reasonOf(ct *ctrace) string {
+func (r *Result) reasonOf(ct *ctrace, tp *tracePol, s int) string {
 	switch ct.reason {
 	case rcWhy:
-		return r.strs[r.exts[ct.ext-1].why]
+		return r.whyText(r.xss()[ct.ext-1].why, tp, s)
 	case rcFailClosed:
-		return reasonFailClosedDeny + r.strs[r.exts[ct.ext-1].why]
+		return reasonFailClosedDeny + r.whyText(r.xss()[ct.ext-1].why, tp, s)
 	}
 	return reasonText[ct.reason]
 }
@@ -232,8 +272,8 @@ func (r *Result) reasonOf(ct *ctrace) string {
 // without building the traces).
 func (r *Result) NumMatched() int {
 	n := 0
-	for i := range r.traces {
-		if r.traces[i].flags&fMatched != 0 {
+	for _, ct := range r.trs() {
+		if ct.flags&fMatched != 0 {
 			n++
 		}
 	}
@@ -304,17 +344,17 @@ type clayer struct {
 }
 
 // NumLayers is the number of layer verdicts (len(r.Layers())).
-func (r *Result) NumLayers() int { return len(r.lays) }
+func (r *Result) NumLayers() int { return int(r.nl) }
 
 // Layers returns every layer's own verdict, in the order RCP, SCP, VPC
 // endpoint, resource policy, resource grants (ACL), identity, permissions
 // boundary, session policy. The slice is new on every call.
 func (r *Result) Layers() []LayerResult {
-	if len(r.lays) == 0 {
+	if r.nl == 0 {
 		return nil
 	}
-	out := make([]LayerResult, len(r.lays))
-	for i := range r.lays {
+	out := make([]LayerResult, r.nl)
+	for i := range out {
 		out[i] = r.LayerAt(i)
 	}
 	return out
@@ -322,17 +362,17 @@ func (r *Result) Layers() []LayerResult {
 
 // LayerAt returns the i-th layer verdict of Layers.
 func (r *Result) LayerAt(i int) LayerResult {
-	cl := &r.lays[i]
+	cl := &r.lys()[i]
 	var name Layer
 	if cl.pl == plGrant {
-		name = Layer(r.strs[cl.arg-1])
+		name = Layer(r.sss()[cl.arg-1])
 	} else {
 		name = r.polLayer(&tracePol{layer: cl.pl})
 	}
 	lr := LayerResult{Layer: name, Result: verdictOf[cl.verdict]}
 	switch cl.detail {
 	case dcStr:
-		lr.Detail = r.strs[cl.arg]
+		lr.Detail = r.sss()[cl.arg]
 	case dcLevel:
 		lr.Detail = "level " + strconv.Itoa(int(cl.arg)) + " has no matching Allow"
 	case dcAllowClass:
@@ -346,11 +386,12 @@ func (r *Result) LayerAt(i int) LayerResult {
 // Verdict returns the verdict of layer l (the first entry naming it), and
 // false when no entry names it.
 func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
-	for i := range r.lays {
-		cl := &r.lays[i]
+	lys := r.lys()
+	for i := range lys {
+		cl := &lys[i]
 		var name Layer
 		if cl.pl == plGrant {
-			name = Layer(r.strs[cl.arg-1])
+			name = Layer(r.sss()[cl.arg-1])
 		} else {
 			name = r.polLayer(&tracePol{layer: cl.pl})
 		}
@@ -361,13 +402,13 @@ func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
 	return "", false
 }
 
-// resourceLayerCode returns the Result.resLay code of layer l, adding its
-// name to strs when it is not one of resLayers.
-func resourceLayerCode(l Layer, strs []string) (uint32, []string) {
+// resourceLayerCode returns the Result.resLay code of layer l, -1 when it
+// is not one of resLayers (its name then goes to the string table).
+func resourceLayerCode(l Layer) int {
 	for i, x := range resLayers {
 		if x == l {
-			return uint32(i), strs
+			return i
 		}
 	}
-	return uint32(len(resLayers) + len(strs)), append(strs, string(l))
+	return -1
 }

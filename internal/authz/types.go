@@ -220,13 +220,16 @@ type Result struct {
 	// MissingKeys: context keys read by conditions and absent from the request, sorted, de-duplicated.
 	MissingKeys []string
 
-	// The statement traces in compact form (trace.go); Statements spells
-	// them out. strs backs MissingKeys, every trace's missing keys and the
-	// reasons that are not constants.
-	traces []ctrace
-	exts   []cext
-	pols   []tracePol
-	lays   []clayer // the layer verdicts (Layers)
-	strs   []string
-	resLay uint32 // the resource policy's layer name (resourceLayer)
+	// The compact records (trace.go) in inline arrays, each with its
+	// count; more holds larger buffers for a request that outgrows them.
+	// Layers, Statements, Matched and NearMisses spell them out.
+	tr                 [resultTraces]ctrace
+	xs                 [resultExts]cext
+	ly                 [resultLayers]clayer
+	ss                 [resultStrs]string
+	pp                 [resultPols]*policy.Policy
+	pm                 [resultPols]uint64
+	nt, nx, ns, np, nl uint32
+	resLay             uint32 // the resource policy's layer name (resourceLayer)
+	more               *resultMore
 }
