@@ -307,8 +307,6 @@ func (e *evaluator) verdict(pl uint8, le *layerEval) clayer {
 	return cl
 }
 
-
-
 // chain evaluates an SCP or RCP chain: a Deny anywhere denies; every level
 // needs a matching Allow (spec 1.6). missingLevel is the first level without
 // an Allow, -1 when every level allows.
