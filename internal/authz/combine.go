@@ -41,6 +41,7 @@ type evaluator struct {
 
 // start prepares e, whose req is set, for an evaluation into res (whose
 // counts are zero): resLayer names the resource policy's layer.
+// evaluateInto has the same code written out.
 func (e *evaluator) start(ref bool, res *Result, resLayer Layer) {
 	e.ref = ref
 	e.ra.init(e.req.Action)
@@ -49,7 +50,20 @@ func (e *evaluator) start(ref bool, res *Result, resLayer Layer) {
 		e.actID = actionID(e.ra.full())
 	}
 	e.tr, e.xs, e.pp, e.pm, e.ly, e.ss = res.tr[:], res.xs[:], res.pp[:], res.pm[:], res.ly[:], res.ss[:]
-	if m := res.more; m != nil {
+	e.resLayer = resLayer
+	if res.more != nil {
+		e.useMore(res.more)
+	}
+	if c := resourceLayerCode(resLayer); c >= 0 {
+		e.resLay = uint32(c)
+	} else {
+		e.resLay = uint32(len(resLayers)) + e.addStr(string(resLayer))
+	}
+}
+
+// useMore takes the larger buffers of an earlier request (EvaluateInto).
+func (e *evaluator) useMore(m *resultMore) {
+	{
 		// Larger buffers of an earlier request (EvaluateInto).
 		if m.tr != nil {
 			e.tr = m.tr
@@ -66,12 +80,6 @@ func (e *evaluator) start(ref bool, res *Result, resLayer Layer) {
 		if m.ss != nil {
 			e.ss = m.ss
 		}
-	}
-	e.resLayer = resLayer
-	if c := resourceLayerCode(resLayer); c >= 0 {
-		e.resLay = uint32(c)
-	} else {
-		e.resLay = uint32(len(resLayers)) + e.addStr(string(resLayer))
 	}
 }
 
@@ -271,7 +279,21 @@ func (e *evaluator) finish(res *Result, sorted bool) {
 	if g > 0 {
 		res.MissingKeys = e.ss[n : n+g : n+g]
 		if sorted {
-			sort.Strings(res.MissingKeys)
+			sortStrings(res.MissingKeys)
+		}
+	}
+}
+
+// sortStrings sorts a short list in place (insertion sort; sort.Strings
+// beyond 8 entries).
+func sortStrings(l []string) {
+	if len(l) > 8 {
+		sort.Strings(l)
+		return
+	}
+	for i := 1; i < len(l); i++ {
+		for j := i; j > 0 && l[j] < l[j-1]; j-- {
+			l[j], l[j-1] = l[j-1], l[j]
 		}
 	}
 }
@@ -412,7 +434,24 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	e.start(ref, res, resLayer)
+	// (e.start, written out: e is local here, so these stores need no
+	// write barrier.)
+	e.ref = ref
+	e.ra.init(e.req.Action)
+	e.actID = -1
+	if !ref {
+		e.actID = actionID(e.ra.full())
+	}
+	e.tr, e.xs, e.pp, e.pm, e.ly, e.ss = res.tr[:], res.xs[:], res.pp[:], res.pm[:], res.ly[:], res.ss[:]
+	e.resLayer = resLayer
+	if res.more != nil {
+		e.useMore(res.more)
+	}
+	if c := resourceLayerCode(resLayer); c >= 0 {
+		e.resLay = uint32(c)
+	} else {
+		e.resLay = uint32(len(resLayers)) + e.addStr(string(resLayer))
+	}
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}

@@ -488,6 +488,10 @@ type cResource struct {
 	// expanded by the reference path).
 	segs   []varSeg
 	varsOK bool
+	// prefixVar: varsOK, and the only wildcard of the literal text is a
+	// '*' ending the pattern, so that a match is a prefix comparison with
+	// the expansion (suffix without its '*').
+	prefixVar bool
 }
 
 // matchStar is starGlob(raw, s) with the pattern pre-split.
@@ -512,6 +516,14 @@ func compileResource(r string, vars bool) cResource {
 	case vars && hasVar(r):
 		c.kind = resVar
 		c.segs, c.suffix, c.varsOK = compileVars(r)
+		if c.varsOK && strings.HasSuffix(c.suffix, "*") && !hasWild(c.suffix[:len(c.suffix)-1]) {
+			c.prefixVar = true
+			for _, sg := range c.segs {
+				if hasWild(sg.lit) {
+					c.prefixVar = false
+				}
+			}
+		}
 	case r == "*":
 		c.kind = resAll
 	case strings.IndexByte(r, '?') >= 0:
@@ -552,7 +564,14 @@ func matchResources(cs []cResource, resource string, vars bool, ctx *Context, ra
 		case resGlob:
 			ok = glob(c.raw, resource, false, nil)
 		default:
-			if c.varsOK {
+			if c.prefixVar {
+				// expandCompiled rejects values with '*' or '?', so the
+				// expansion's only wildcard is the final '*'.
+				if b, simple := expandCompiled(ra.buf[:0], c.segs, c.suffix[:len(c.suffix)-1], ctx); simple {
+					ok = len(resource) >= len(b) && resource[:len(b)] == unsafe.String(unsafe.SliceData(b), len(b))
+					break
+				}
+			} else if c.varsOK {
 				if b, simple := expandCompiled(ra.buf[:0], c.segs, c.suffix, ctx); simple {
 					// Safe: glob only reads the pattern and does not keep it;
 					// b is not modified until glob has returned.

@@ -73,6 +73,10 @@ func widen(r *rand.Rand, in *Input) {
 	if r.Intn(3) == 0 {
 		ctx.SetMulti("aws:TagKeys", "1", "2", pick(r, []string{"5", "x"}))
 	}
+	if r.Intn(4) == 0 {
+		// Variable values with wildcards are literal text (spec 6.7).
+		ctx.Set("aws:username", pick(r, []string{"al*ce", "a?b", "alice", ""}))
+	}
 	ps, _ := allPolicies(in)
 	for _, p := range ps {
 		for i := range p.Statements {
@@ -84,7 +88,8 @@ func widen(r *rand.Rand, in *Input) {
 				st.Action = append(st.Action, pick(r, []string{"s3", "s3:Get?bject", "S3:*object", "s3:g*t*", "*:GetObject", "s3:getobject", "s3*:Get*", "s3:Get", "S3:Put", "s:GetObject"}))
 			}
 			if r.Intn(5) == 0 && st.Resource != nil {
-				st.Resource = append(st.Resource, pick(r, []string{"arn:aws:s3:::bkt/?", "arn:aws:s3:::bkt/k", "arn:aws:s3:::b?t/*", "arn:aws:s3:::*/*", "arn:aws:s3:::bkt/${aws:username"}))
+				st.Resource = append(st.Resource, pick(r, []string{"arn:aws:s3:::bkt/?", "arn:aws:s3:::bkt/k", "arn:aws:s3:::b?t/*", "arn:aws:s3:::*/*", "arn:aws:s3:::bkt/${aws:username",
+					"arn:aws:s3:::${aws:username}*", "arn:aws:s3:::bkt/${aws:username}/?*", "arn:aws:s3:::bkt/*${aws:username}*", "arn:aws:s3:::bkt/home/${aws:username, 'x'}*"}))
 			}
 			if r.Intn(5) == 0 && st.Principal != nil {
 				st.Principal = pick(r, []*policy.Principals{{AWS: []string{"arn:aws:iam::111111111111:user/*"}}, {AWS: []string{"AIDAEXAMPLE", uA}}, {AWS: []string{"arn:aws-cn:iam::111111111111:root"}}, {CanonicalUser: []string{"abc"}}})
