@@ -67,7 +67,10 @@ type cStmt struct {
 	eff, resMode, prMode uint8
 	// trivial: Allow or Deny on Resource "*" with no Principal, NotPrincipal
 	// or Condition: the trace follows from ActionMatched alone.
-	trivial               bool
+	trivial bool
+	// simple: Allow or Deny with a Resource list without policy variables,
+	// no NotPrincipal and no Condition (evalSimple).
+	simple bool
 	action, notAction     []cAction
 	resource, notResource []cResource
 	principal, notPrinc   []cRef
@@ -819,6 +822,12 @@ func compileStatement(st *policy.Statement, vars bool) cStmt {
 		cs.notResource = append(cs.notResource, compileResource(r, vars))
 	}
 	cs.trivial = cs.eff != effOther && cs.resMode == rmAll && cs.prMode == pmNone && len(st.Conditions) == 0
+	cs.simple = cs.eff != effOther && (cs.resMode == rmAll || cs.resMode == rmList) && cs.prMode != pmNot && len(st.Conditions) == 0
+	for _, r := range cs.resource {
+		if r.kind == resVar {
+			cs.simple = false
+		}
+	}
 	cs.principal = compileRefs(st.Principal)
 	cs.notPrinc = compileRefs(st.NotPrincipal)
 	for i := range st.Conditions {

@@ -102,7 +102,11 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		for _, i := range ap.work {
 			ct := &e.tr[start+int(i)]
 			cs := &css[i]
-			e.evalCompiled(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
+			if cs.simple {
+				e.evalSimple(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
+			} else {
+				e.evalCompiled(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
+			}
 			if ct.flags&fMatched != 0 {
 				if cs.eff == effDeny {
 					s.Deny = true
@@ -623,4 +627,46 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 		e.setWhy(ct, rcWhy, why, ref)
 	}
 	ct.flags = f
+}
+
+// evalSimple is evalCompiled for a simple statement (cStmt.simple): no
+// variables, conditions or NotPrincipal, so no missing keys and a constant
+// reason.
+func (e *evaluator) evalSimple(ct *ctrace, st *policy.Statement, cs *cStmt, am bool) {
+	var f uint8
+	if am {
+		f = fAction
+	}
+	rm := cs.resMode == rmAll
+	if !rm {
+		rm, _ = matchResources(cs.resource, e.req.Resource, false, nil, nil, nil)
+	}
+	if rm {
+		f |= fResource
+	}
+	var cc uint8 = 1 // ClassDirect
+	if cs.prMode == pmList {
+		cc = classCode(matchPrincipalsRefs(st.Principal, cs.principal, &e.req.Principal, e.layerName(e.pl), cs.eff == effDeny))
+	}
+	if cc != 0 {
+		f |= fPrincipal
+	}
+	ct.class = cc
+	switch {
+	case am && rm && cc != 0:
+		ct.flags, ct.cond, ct.reason = f|fCondsMet|fMatched, uint8(CondTrue), rcMatched
+		return
+	case !am:
+		ct.reason = rcAction
+		if cs.actKind == akNone {
+			ct.reason = rcNoAction
+		} else if cs.actKind == akNotAction {
+			ct.reason = rcNotAction
+		}
+	case !rm:
+		ct.reason = rcResource
+	default:
+		ct.reason = rcPrincipal
+	}
+	ct.flags, ct.cond = f, uint8(CondFalse)
 }
