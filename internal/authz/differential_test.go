@@ -265,3 +265,59 @@ func TestCompiledConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// Large requests outgrow the Result's inline arrays (alloc.go): more than
+// 16 statements, 10 policies, 4 extension records, 4 strings and 8 layers
+// (grant layers, a custom resource layer name). Small and large inputs
+// alternate, so that EvaluateInto reuses grown buffers for both.
+func TestDifferentialLarge(t *testing.T) {
+	r := rand.New(rand.NewSource(99))
+	sizes := map[string]int{}
+	for i := 0; i < 600; i++ {
+		in := randInput(t, r)
+		if i%3 != 0 {
+			for k := 3 + r.Intn(5); k > 0; k-- {
+				in.Identity = append(in.Identity, randPolicy(r, false, 1+r.Intn(6)))
+			}
+			in.Resource = randPolicy(r, true, 1+r.Intn(12))
+			in.SCPs = [][]*policy.Policy{{randPolicy(r, false, 1+r.Intn(3)), randPolicy(r, false, 1)}, {randPolicy(r, false, 2)}, {randPolicy(r, false, 1+r.Intn(2))}}
+			if r.Intn(2) == 0 {
+				in.ResourceLayer = pick(r, []Layer{LayerAccessPoint, LayerKeyPolicy, "custom_resource_layer"})
+			}
+			for g := r.Intn(4); g > 0; g-- {
+				in.ResourceGrants = append(in.ResourceGrants, ResourceGrant{Layer: pick(r, []Layer{LayerACL, "grant_a", "grant_b", ""}), Class: pick(r, []MatchClass{ClassDirect, ClassAccount}), Description: pick(r, []string{"object ACL", "bucket ACL"})})
+			}
+		}
+		widen(r, in)
+		res := diffCheck(t, "large input", in)
+		switch n := res.NumStatements(); {
+		case n > resultTraces:
+			sizes["statements"]++
+		}
+		if res.ns > resultStrs {
+			sizes["strings"]++
+		}
+		if res.nx > resultExts {
+			sizes["exts"]++
+		}
+		if res.np > resultPols {
+			sizes["policies"]++
+		}
+		if res.NumLayers() > resultLayers {
+			sizes["layers"]++
+		}
+		if len(res.Statements()) != res.NumStatements() || len(res.Matched()) != res.NumMatched() {
+			t.Fatalf("counts disagree")
+		}
+		var each []StatementTrace
+		res.EachMatched(func(st *StatementTrace) { each = append(each, *st) })
+		if !reflect.DeepEqual(each, res.Matched()) {
+			t.Fatalf("EachMatched differs from Matched")
+		}
+	}
+	for _, k := range []string{"statements", "layers", "strings", "exts", "policies"} {
+		if sizes[k] == 0 {
+			t.Errorf("no input outgrew the inline %s", k)
+		}
+	}
+}

@@ -202,6 +202,25 @@ func (r *Result) Matched() []StatementTrace {
 	return r.spellAll(true)
 }
 
+// EachMatched calls fn with each statement that matched, in evaluation
+// order, without building a slice (t is valid during the call only).
+func (r *Result) EachMatched(fn func(t *StatementTrace)) {
+	traces := r.trs()
+	pp, pm := r.pps()
+	var t StatementTrace
+	i := 0
+	for pi := range pp {
+		tp := tracePolOf(pp[pi], pm[pi])
+		for s := 0; s < int(tp.n) && i < len(traces); s, i = s+1, i+1 {
+			if ct := &traces[i]; ct.flags&fMatched != 0 {
+				t = StatementTrace{}
+				r.spell(ct, &tp, s, &t)
+				fn(&t)
+			}
+		}
+	}
+}
+
 // spellAll spells out every trace, or the matched ones.
 func (r *Result) spellAll(matchedOnly bool) []StatementTrace {
 	n := int(r.nt)
@@ -343,6 +362,15 @@ type clayer struct {
 	detail  uint8
 }
 
+// allowClassDetail is the dcAllowClass detail by class code.
+var allowClassDetail = [...]string{
+	"an Allow statement matches (principal class )",
+	"an Allow statement matches (principal class " + string(ClassDirect) + ")",
+	"an Allow statement matches (principal class " + string(ClassRoleOfSession) + ")",
+	"an Allow statement matches (principal class " + string(ClassUserOfFederated) + ")",
+	"an Allow statement matches (principal class " + string(ClassAccount) + ")",
+}
+
 // NumLayers is the number of layer verdicts (len(r.Layers())).
 func (r *Result) NumLayers() int { return int(r.nl) }
 
@@ -376,7 +404,7 @@ func (r *Result) LayerAt(i int) LayerResult {
 	case dcLevel:
 		lr.Detail = "level " + strconv.Itoa(int(cl.arg)) + " has no matching Allow"
 	case dcAllowClass:
-		lr.Detail = "an Allow statement matches (principal class " + string(classOf[cl.arg]) + ")"
+		lr.Detail = allowClassDetail[cl.arg]
 	default:
 		lr.Detail = detailText[cl.detail]
 	}

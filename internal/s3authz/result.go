@@ -75,7 +75,8 @@ func (in *inputs) result(st *stage) *Result {
 	var verd [numLayers]LayerResult
 	var have [numLayers]bool
 	if st.res != nil {
-		for _, lr := range st.res.Layers() {
+		for li := 0; li < st.res.NumLayers(); li++ {
+			lr := st.res.LayerAt(li)
 			n := layerName(lr.Layer)
 			if i := layerSlot(n); i >= 0 {
 				verd[i], have[i] = LayerResult{Layer: n, Result: string(lr.Result), Detail: lr.Detail}, true
@@ -143,9 +144,7 @@ func (in *inputs) result(st *stage) *Result {
 		r.MissingContextKeys = make([]string, 0, nMissing)
 	}
 	in.eachResult(st, func(res *authz.Result) {
-		matched := res.Matched()
-		for i := range matched {
-			t := &matched[i]
+		res.EachMatched(func(t *authz.StatementTrace) {
 			idx := t.PolicyIndex
 			if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
 				idx = t.PolicyIndex*1000 + t.SubIndex
@@ -155,10 +154,10 @@ func (in *inputs) result(st *stage) *Result {
 			}
 			m := MatchedStatement{Layer: layerName(t.Layer), PolicyIndex: idx, StatementIndex: t.StatementIndex, Sid: t.Sid, Effect: string(t.Effect)}
 			if st.other != nil && containsMatch(r.MatchedStatements, m) {
-				continue // the same statement matched on both sides of an access point request
+				return // the same statement matched on both sides of an access point request
 			}
 			r.MatchedStatements = append(r.MatchedStatements, m)
-		}
+		})
 		r.MissingContextKeys = append(r.MissingContextKeys, res.MissingKeys...)
 	})
 	if len(r.MissingContextKeys) > 1 {
@@ -303,9 +302,7 @@ func (in *inputs) explain(st *stage, r *Result) string {
 			if res == nil {
 				continue
 			}
-			matched := res.Matched()
-			for i := range matched {
-				t := &matched[i]
+			res.EachMatched(func(t *authz.StatementTrace) {
 				if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny && res == st.res) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
 					b.WriteString("  ")
 					writeStatementRef(&b, t)
@@ -313,7 +310,7 @@ func (in *inputs) explain(st *stage, r *Result) string {
 					b.WriteString(strings.ToLower(string(t.Effect)))
 					b.WriteString(" matches\n")
 				}
-			}
+			})
 		}
 		if st.decision == authz.ImplicitDeny && st.layer == authz.LayerIdentity {
 			h := in.apHint(st)
@@ -470,7 +467,8 @@ func (in *inputs) suggest(st *stage) []Fix {
 				name = "resource_control_policies"
 			}
 			lvl, found := 0, false
-			for _, lr := range st.res.Layers() {
+			for li := 0; li < st.res.NumLayers(); li++ {
+				lr := st.res.LayerAt(li)
 				if lr.Layer == st.layer {
 					if n, ok := missingLevel(lr.Detail); ok {
 						lvl, found = n, true
@@ -630,7 +628,8 @@ func (in *inputs) mergeAPLayers(st *stage, verd *[numLayers]LayerResult, have *[
 	}
 	sides := [2]map[string]LayerResult{{}, {}} // 0: bucket side, 1: access point side
 	for i, res := range [2]*authz.Result{bucketRes, apRes} {
-		for _, lr := range res.Layers() {
+		for li := 0; li < res.NumLayers(); li++ {
+			lr := res.LayerAt(li)
 			sides[i][layerName(lr.Layer)] = LayerResult{Layer: layerName(lr.Layer), Result: string(lr.Result), Detail: lr.Detail}
 		}
 	}
