@@ -70,7 +70,7 @@ type cStmt struct {
 	trivial bool
 	// simple: Allow or Deny with a Resource list without policy variables,
 	// no NotPrincipal and no Condition (evalSimple).
-	simple bool
+	simple                bool
 	action, notAction     []cAction
 	resource, notResource []cResource
 	principal, notPrinc   []cRef
