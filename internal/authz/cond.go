@@ -137,23 +137,18 @@ func EvalConditions(conds []policy.Condition, ctx *Context, vars bool) (ok bool,
 // reported. The conjunction is three-valued: false if any condition is
 // false, else error if any is an error, else true.
 func EvaluateConditions(conds []policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
-	return evaluateConds(nil, conds, nil, ctx, vars)
+	return evaluateConds(nil, conds, ctx, vars)
 }
 
-// evaluateConds is EvaluateConditions with the compiled conditions ccs
-// (parallel to conds; nil: the reference path). The
-// missing keys are appended to missing unless already there
-// (case-insensitively); with a nil missing the list is exactly
-// EvaluateConditions'.
-func evaluateConds(missing []string, conds []policy.Condition, ccs []cCond, ctx *Context, vars bool) (CondResult, []string, string) {
+// evaluateConds is EvaluateConditions by the reference (uncompiled)
+// evaluator; evalCompiledConds is its compiled counterpart. The missing
+// keys are appended to missing unless already there (case-insensitively);
+// with a nil missing the list is exactly EvaluateConditions'.
+func evaluateConds(missing []string, conds []policy.Condition, ctx *Context, vars bool) (CondResult, []string, string) {
 	res := CondTrue
 	reason := ""
 	for i := range conds {
-		var cc *cCond
-		if i < len(ccs) {
-			cc = &ccs[i]
-		}
-		r, key, miss, why := evalCondition(&conds[i], cc, ctx, vars)
+		r, key, miss, why := evalCondition(&conds[i], ctx, vars)
 		if key != "" {
 			missing = appendUniqueOrMake(missing, key)
 		}
@@ -339,23 +334,13 @@ func condName(c *policy.Condition) string {
 // evalCondition evaluates one (operator, key, values) triple. missingKey is
 // the condition key when absent from the context; missing lists unresolved
 // variables of the values.
-func evalCondition(c *policy.Condition, cc *cCond, ctx *Context, vars bool) (res CondResult, missingKey string, missing []string, reason string) {
-	var v Value
-	var found bool
-	if cc != nil {
-		v, found = ctx.getLower(cc.lkey)
-		if found && len(v.Values) == 1 && cc.fast && (cc.noVars || !vars || !cc.info.vars) {
-			res, reason = cc.evalFast(c, v.Values[0])
-			return res, "", nil, reason
-		}
-	} else {
-		v, found = ctx.Get(c.Key)
-	}
+func evalCondition(c *policy.Condition, ctx *Context, vars bool) (res CondResult, missingKey string, missing []string, reason string) {
+	v, found := ctx.Get(c.Key)
 	present := found && len(v.Values) > 0
 	if !present {
 		missingKey = c.Key
 	}
-	res, missing, reason = evalCondition1(c, cc, ctx, vars, v, present)
+	res, missing, reason = evalCondition1(c, nil, ctx, vars, v, present)
 	return res, missingKey, missing, reason
 }
 

@@ -71,7 +71,7 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		for i := range p.Statements {
 			st := &p.Statements[i]
 			var ct ctrace
-			e.evalStatement(&ct, st, nil, refActionMatched(st, e.req.Action), vars, layer)
+			e.evalStatement(&ct, st, refActionMatched(st, e.req.Action), vars, layer)
 			e.addTraces([]ctrace{ct})
 			if ct.flags&fMatched != 0 {
 				switch st.Effect {
@@ -180,12 +180,12 @@ const (
 	reasonResourceUnbound = "resource pattern uses a policy variable with no value: "
 )
 
-// evalStatement traces one statement into ct (whose pol and stmt are set).
-// cs is its compiled form, nil for the reference path; am is its
+// evalStatement traces one statement into ct by the reference
+// (uncompiled) matchers, kept for the differential tests; am is its
 // ActionMatched. The statement's missing keys (de-duplicated
 // case-insensitively, in reading order) go to the string table and to the
-// request-wide list.
-func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, am bool, vars bool, layer Layer) {
+// request-wide list. evalCompiled and evalSimple are the compiled path.
+func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, am bool, vars bool, layer Layer) {
 	req := &e.req
 	var f uint8
 	if am {
@@ -196,18 +196,10 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 	var rm bool
 	switch {
 	case st.Resource != nil:
-		if cs != nil {
-			rm, unbound = matchResources(cs.resource, req.Resource, vars, req.Context, &e.ra, nil)
-		} else {
-			rm, unbound = matchResourcesRef(st.Resource, req.Resource, vars, req.Context, nil)
-		}
+		rm, unbound = matchResourcesRef(st.Resource, req.Resource, vars, req.Context, nil)
 	case st.NotResource != nil:
 		var m bool
-		if cs != nil {
-			m, unbound = matchResources(cs.notResource, req.Resource, vars, req.Context, &e.ra, nil)
-		} else {
-			m, unbound = matchResourcesRef(st.NotResource, req.Resource, vars, req.Context, nil)
-		}
+		m, unbound = matchResourcesRef(st.NotResource, req.Resource, vars, req.Context, nil)
 		rm = !m
 	}
 	if rm {
@@ -220,22 +212,14 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 	class := ClassNone
 	switch {
 	case st.Principal != nil:
-		var refs []cRef
-		if cs != nil {
-			refs = cs.principal
-		}
-		if c := matchPrincipalsRefs(st.Principal, refs, &req.Principal, layer, deny); c != ClassNone {
+		if c := matchPrincipals(st.Principal, &req.Principal, layer, deny); c != ClassNone {
 			class, pm = c, true
 		}
 	case st.NotPrincipal != nil:
 		if deny && req.Principal.HasBoundary {
 			pm = true
 		} else {
-			var refs []cRef
-			if cs != nil {
-				refs = cs.notPrinc
-			}
-			c := matchPrincipalsRefs(st.NotPrincipal, refs, &req.Principal, layer, false)
+			c := matchPrincipals(st.NotPrincipal, &req.Principal, layer, false)
 			if deny {
 				// Exempt only when the caller itself is listed (user, session,
 				// federated user, service, "*"), or the account for its root
@@ -300,11 +284,7 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, cs *cStmt, a
 		}
 		return
 	}
-	var ccs []cCond // nil: the reference path (or no conditions)
-	if cs != nil {
-		ccs = cs.conds
-	}
-	cr, keys, why := evaluateConds(keys, st.Conditions, ccs, req.Context, vars)
+	cr, keys, why := evaluateConds(keys, st.Conditions, req.Context, vars)
 	e.setKeys(ct, keys)
 	ct.cond = uint8(cr)
 	switch cr {

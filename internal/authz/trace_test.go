@@ -1,0 +1,106 @@
+package authz
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// A policy of more than 63 statements has no per-action plan (its
+// statements are matched one by one): the traces must be those of the
+// reference path, and every statement must be traced.
+func TestLongPolicyTraced(t *testing.T) {
+	var stmts []string
+	for i := 0; i < 70; i++ {
+		act := "s3:PutObject"
+		if i%7 == 3 {
+			act = "s3:Get*"
+		}
+		stmts = append(stmts, fmt.Sprintf(`{"Effect":"Allow","Action":%q,"Resource":"arn:aws:s3:::bkt/p%d/*","Condition":{"StringEquals":{"aws:PrincipalTag/k%d":"v"}}}`, act, i%5, i%3))
+	}
+	stmts = append(stmts, `{"Sid":"Last","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/p1/*"}`)
+	in := &Input{Identity: ids(t, doc(stmts...))}
+	in.Request = req(t, uA, "s3:GetObject", "arn:aws:s3:::bkt/p1/x", "")
+	res := diffCheck(t, "70-statement policy", in)
+	if res.NumStatements() != 71 || res.Decision != Allowed {
+		t.Fatalf("%d statements, %s", res.NumStatements(), res.Decision)
+	}
+	last := res.Statements()[70]
+	if last.Sid != "Last" || !last.Matched || last.StatementIndex != 70 {
+		t.Fatalf("last trace %+v", last)
+	}
+	if strings.Join(res.MissingKeys, ",") != "aws:PrincipalTag/k0,aws:PrincipalTag/k1" {
+		t.Fatalf("missing keys %v", res.MissingKeys)
+	}
+}
+
+// Layers, LayerAt and Verdict agree, for the usual layer names and for a
+// resource layer name given by the caller.
+func TestLayerVerdicts(t *testing.T) {
+	in := benchInput(t)
+	in.ResourceLayer = "custom_resource_layer"
+	in.ResourceGrants = []ResourceGrant{{Layer: "grant_layer", Class: ClassAccount, Description: "a grant"}}
+	res := Evaluate(in)
+	layers := res.Layers()
+	if len(layers) != res.NumLayers() || len(layers) != 8 {
+		t.Fatalf("%d layers", len(layers))
+	}
+	for i, l := range layers {
+		if res.LayerAt(i) != l {
+			t.Errorf("LayerAt(%d) = %+v, Layers()[%d] = %+v", i, res.LayerAt(i), i, l)
+		}
+		if v, ok := res.Verdict(l.Layer); !ok || v != l.Result {
+			t.Errorf("Verdict(%s) = %s %v, want %s", l.Layer, v, ok, l.Result)
+		}
+	}
+	if _, ok := res.Verdict("nope"); ok {
+		t.Error("Verdict of an absent layer")
+	}
+	if layers[3].Layer != "custom_resource_layer" || layers[4].Layer != "grant_layer" || layers[4].Detail != "a grant" {
+		t.Errorf("layers %+v", layers)
+	}
+	for _, st := range res.Statements() {
+		if st.Layer == LayerResource {
+			t.Errorf("resource-policy trace not named by ResourceLayer: %+v", st)
+		}
+	}
+	var named int
+	for _, st := range res.Statements() {
+		if st.Layer == "custom_resource_layer" {
+			named++
+		}
+	}
+	if named != 4 {
+		t.Errorf("%d traces in the custom layer, want 4", named)
+	}
+}
+
+// The reasons recorded by reference to a compiled condition read the same
+// as the reference evaluator's, also after the compiled form was dropped
+// from the cache (condReason compiles it again).
+func TestConditionReasonByReference(t *testing.T) {
+	in := benchInput(t)
+	res := Evaluate(in)
+	var reasons []string
+	for _, st := range res.Statements() {
+		if strings.HasPrefix(st.Reason, "condition ") {
+			reasons = append(reasons, st.Reason)
+		}
+	}
+	if len(reasons) == 0 {
+		t.Fatal("no condition reason in the benchmark request")
+	}
+	compiledCache.Clear()
+	for i := range compiledSlots {
+		compiledSlots[i].Store(nil)
+	}
+	var again []string
+	for _, st := range res.Statements() {
+		if strings.HasPrefix(st.Reason, "condition ") {
+			again = append(again, st.Reason)
+		}
+	}
+	if strings.Join(reasons, "|") != strings.Join(again, "|") {
+		t.Fatalf("reasons changed after the cache was cleared:\n%v\n%v", reasons, again)
+	}
+}
