@@ -1,17 +1,14 @@
 package authz
 
-import "github.com/s3access/terraform-provider-s3access/internal/policy"
-
 // Inline capacities of a Result (issue 3, performance): a usual request
 // (a few policies, up to 16 statements, a few missing keys and non-constant
-// reasons) fits in the Result itself, one allocation of 576 bytes; a
-// larger one grows the buffers of resultMore.
+// reasons) fits in the Result itself, one small allocation; a larger one
+// grows the buffers of resultMore. The policies are the evaluation plan's.
 const (
 	resultTraces = 16
 	resultExts   = 4
 	resultLayers = 8
 	resultStrs   = 4
-	resultPols   = 10
 )
 
 // resultMore holds the buffers that replace a Result's inline arrays when
@@ -21,8 +18,6 @@ type resultMore struct {
 	xs []cext
 	ly []clayer
 	ss []string
-	pp []*policy.Policy
-	pm []uint64
 }
 
 // The records of r, inline or grown.
@@ -54,19 +49,23 @@ func (r *Result) sss() []string {
 	return r.ss[:r.ns]
 }
 
-func (r *Result) pps() ([]*policy.Policy, []uint64) {
-	if m := r.more; m != nil && m.pp != nil {
-		return m.pp[:r.np], m.pm[:r.np]
+// eachPol calls fn with every policy evaluated, in evaluation order (the
+// traces follow the same order: len(p.Statements) per policy), until fn
+// returns false.
+func eachPol(pl *plan, lmask uint16, fn func(tp tracePol) bool) {
+	if pl == nil {
+		return
 	}
-	return r.pp[:r.np], r.pm[:r.np]
-}
-
-// polMeta packs a policy's layer code, index and sub-index (tracePol).
-func polMeta(layer uint8, idx, sub int) uint64 {
-	return uint64(uint32(int32(idx)))<<32 | uint64(uint32(sub)&(1<<29-1))<<3 | uint64(layer&7)
-}
-
-// tracePolOf unpacks the policy table entry (p, m).
-func tracePolOf(p *policy.Policy, m uint64) tracePol {
-	return tracePol{p: p, idx: int32(uint32(m >> 32)), sub: int32(uint32(m>>3) & (1<<29 - 1)), n: uint32(len(p.Statements)), layer: uint8(m & 7)}
+	for l := plRCP; l <= plSession; l++ {
+		if lmask&(1<<l) == 0 {
+			continue
+		}
+		for k := pl.first[l]; k < pl.first[l+1]; k++ {
+			ent := &pl.ents[k]
+			tp := tracePol{p: ent.p, idx: ent.idx, sub: ent.sub, n: uint32(len(ent.p.Statements)), layer: ent.layer}
+			if !fn(tp) {
+				return
+			}
+		}
+	}
 }

@@ -25,13 +25,16 @@ type evaluator struct {
 
 	tr []ctrace // traces: tr[:nt]
 	xs []cext   // extensions: xs[:nx]
-	pp []*policy.Policy
-	pm []uint64 // policy table: pp[:np], pm[:np]
 	ly []clayer // layer verdicts: ly[:nl]
+	// plan lists the policies; cur is the entry of the next policy run
+	// evaluates, lmask the layers evaluated.
+	plan  *plan
+	cur   int32
+	lmask uint16
 	// ss holds every statement's missing keys and the rare reasons that
 	// are neither constants nor a compiled condition's: ss[:ns].
-	ss                 []string
-	nt, nx, np, nl, ns int
+	ss             []string
+	nt, nx, nl, ns int
 	// glob: the request-wide missing keys, de-duplicated
 	// case-insensitively, in reading order (beyond 8 in over).
 	glob [8]string
@@ -49,7 +52,7 @@ func (e *evaluator) start(ref bool, res *Result, resLayer Layer) {
 	if !ref {
 		e.actID = actionID(e.ra.full())
 	}
-	e.tr, e.xs, e.pp, e.pm, e.ly, e.ss = res.tr[:], res.xs[:], res.pp[:], res.pm[:], res.ly[:], res.ss[:]
+	e.tr, e.xs, e.ly, e.ss = res.tr[:], res.xs[:], res.ly[:], res.ss[:]
 	e.resLayer = resLayer
 	if res.more != nil {
 		e.useMore(res.more)
@@ -70,9 +73,6 @@ func (e *evaluator) useMore(m *resultMore) {
 		}
 		if m.xs != nil {
 			e.xs = m.xs
-		}
-		if m.pp != nil {
-			e.pp, e.pm = m.pp, m.pm
 		}
 		if m.ly != nil {
 			e.ly = m.ly
@@ -117,17 +117,10 @@ func (e *evaluator) addTraces(cts []ctrace) {
 	e.nt += len(cts)
 }
 
-// addPol appends a policy to the policy table.
-func (e *evaluator) addPol(p *policy.Policy, layer uint8, idx, sub int) {
-	if e.np == len(e.pp) {
-		pp, pm := make([]*policy.Policy, 2*len(e.pp)), make([]uint64, 2*len(e.pp))
-		copy(pp, e.pp[:e.np])
-		copy(pm, e.pm[:e.np])
-		e.pp, e.pm = pp, pm
-	}
-	e.pp[e.np] = p
-	e.pm[e.np] = polMeta(layer, idx, sub)
-	e.np++
+// enter starts the evaluation of layer pl (its plan entries).
+func (e *evaluator) enter(pl uint8) {
+	e.cur = e.plan.first[pl]
+	e.lmask |= 1 << pl
 }
 
 // addLayer appends a layer verdict.
@@ -250,11 +243,11 @@ func (e *evaluator) finish(res *Result, sorted bool) {
 		copy(e.ss[n:], e.glob[:e.ng])
 		copy(e.ss[n+e.ng:], e.over)
 	}
-	res.nt, res.nx, res.np, res.nl, res.ns = uint32(e.nt), uint32(e.nx), uint32(e.np), uint32(e.nl), uint32(n+g)
-	res.resLay = e.resLay
+	res.nt, res.nx, res.nl, res.ns = uint32(e.nt), uint32(e.nx), uint32(e.nl), uint32(n+g)
+	res.resLay, res.plan, res.lmask = e.resLay, e.plan, e.lmask
 	// Buffers that outgrew the inline arrays go to res.more.
 	grown := func(inline, buf int) bool { return buf > inline }
-	if grown(len(res.tr), len(e.tr)) || grown(len(res.xs), len(e.xs)) || grown(len(res.pp), len(e.pp)) || grown(len(res.ly), len(e.ly)) || grown(len(res.ss), len(e.ss)) {
+	if grown(len(res.tr), len(e.tr)) || grown(len(res.xs), len(e.xs)) || grown(len(res.ly), len(e.ly)) || grown(len(res.ss), len(e.ss)) {
 		m := res.more
 		if m == nil {
 			m = new(resultMore)
@@ -265,9 +258,6 @@ func (e *evaluator) finish(res *Result, sorted bool) {
 		}
 		if grown(len(res.xs), len(e.xs)) {
 			m.xs = e.xs
-		}
-		if grown(len(res.pp), len(e.pp)) {
-			m.pp, m.pm = e.pp, e.pm
 		}
 		if grown(len(res.ly), len(e.ly)) {
 			m.ly = e.ly
@@ -334,36 +324,33 @@ func (e *evaluator) verdict(pl uint8, le *layerEval) clayer {
 // an Allow, -1 when every level allows.
 func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missingLevel int) {
 	missingLevel = -1
+	e.enter(pl)
+	base := e.cur
 	// A policy attached at several levels (FullAWSAccess at the root, the
-	// OUs and the account) has the same traces at each: they are copied.
-	var seen [4]struct {
-		p     *policy.Policy
-		start int
-		sum   polSummary
-	}
-	nseen := 0
+	// OUs and the account) has the same traces at each (planEnt.dup): they
+	// are copied.
+	var starts [16]int32
+	var sums [16]polSummary
 	for li, level := range levels {
 		levelAllow := false
 		for pi, p := range level {
-			var pe polSummary
-			done := false
-			for k := 0; k < nseen && p != nil; k++ {
-				if seen[k].p == p {
-					n := len(p.Statements)
-					e.addPol(p, pl, li, pi)
-					e.roomTraces(n)
-					copy(e.tr[e.nt:], e.tr[seen[k].start:seen[k].start+n])
-					e.nt += n
-					pe, done = seen[k].sum, true
-					break
-				}
+			if p == nil {
+				continue
 			}
-			if !done {
+			var pe polSummary
+			k := e.cur - base
+			if ent := e.entry(p); ent != nil && ent.dup >= 0 && ent.dup < int32(len(starts)) {
+				e.cur++
+				n := len(p.Statements)
+				e.roomTraces(n)
+				copy(e.tr[e.nt:], e.tr[starts[ent.dup]:int(starts[ent.dup])+n])
+				e.nt += n
+				pe = sums[ent.dup]
+			} else {
 				start := e.nt
 				pe = e.run(p, pl, li, pi)
-				if nseen < len(seen) && p != nil && len(p.Statements) > 0 {
-					seen[nseen].p, seen[nseen].start, seen[nseen].sum = p, start, pe
-					nseen++
+				if k < int32(len(starts)) {
+					starts[k], sums[k] = int32(start), pe
 				}
 			}
 			deny = deny || pe.Deny
@@ -374,6 +361,14 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 		}
 	}
 	return deny, missingLevel
+}
+
+// entry returns the plan entry at the cursor when it is p's, nil otherwise.
+func (e *evaluator) entry(p *policy.Policy) *planEnt {
+	if int(e.cur) < len(e.plan.ents) && e.plan.ents[e.cur].p == p {
+		return &e.plan.ents[e.cur]
+	}
+	return nil
 }
 
 func isIAMPrincipal(k PrincipalKind) bool {
@@ -407,7 +402,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		// Reuse: the records are overwritten (their counts start at zero),
 		// the buffers of res.more are reused.
 		res.Decision, res.Layer, res.Reason, res.MissingKeys = "", "", "", nil
-		res.nt, res.nx, res.np, res.nl, res.ns, res.resLay = 0, 0, 0, 0, 0, 0
+		res.nt, res.nx, res.nl, res.ns, res.resLay, res.plan, res.lmask = 0, 0, 0, 0, 0, nil, 0
 	}
 	var e evaluator
 	e.req = in.Request // a copy: HasBoundary may be set below
@@ -442,7 +437,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	if !ref {
 		e.actID = actionID(e.ra.full())
 	}
-	e.tr, e.xs, e.pp, e.pm, e.ly, e.ss = res.tr[:], res.xs[:], res.pp[:], res.pm[:], res.ly[:], res.ss[:]
+	e.tr, e.xs, e.ly, e.ss = res.tr[:], res.xs[:], res.ly[:], res.ss[:]
 	e.resLayer = resLayer
 	if res.more != nil {
 		e.useMore(res.more)
@@ -452,6 +447,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	} else {
 		e.resLay = uint32(len(resLayers)) + e.addStr(string(resLayer))
 	}
+	e.plan = planFor(in)
 
 	// ---- applicability -------------------------------------------------
 	rcp := layerEval{applies: len(in.RCPs) > 0 && !in.RCPExempt && !p.ServiceLinkedRole}
@@ -489,11 +485,13 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	vpce := layerEval{applies: in.VPCE != nil, detail: dcNoVPCE}
 	if vpce.applies {
+		e.enter(plVPCE)
 		pe := e.run(in.VPCE, plVPCE, 0, 0)
 		vpce.allow, vpce.deny = pe.Allow, pe.Deny
 	}
 	rp := layerEval{applies: in.Resource != nil, detail: dcNoRP}
 	if rp.applies {
+		e.enter(plResource)
 		pe := e.run(in.Resource, plResource, 0, 0)
 		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, pe.AllowClass
 	}
@@ -503,6 +501,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	id := layerEval{applies: iam}
 	if iam {
+		e.enter(plIdentity)
 		for i, pol := range in.Identity {
 			pe := e.run(pol, plIdentity, i, 0)
 			id.allow = id.allow || pe.Allow
@@ -513,6 +512,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	pb := layerEval{applies: boundaryApplies, detail: dcNoPB}
 	if pb.applies {
+		e.enter(plBoundary)
 		pe := e.run(in.Boundary, plBoundary, 0, 0)
 		pb.allow, pb.deny = pe.Allow, pe.Deny
 	}
@@ -521,6 +521,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		sp.detail = dcFedNoPolicy
 	}
 	if sp.applies && in.Session != nil {
+		e.enter(plSession)
 		pe := e.run(in.Session, plSession, 0, 0)
 		sp.allow, sp.deny = pe.Allow, pe.Deny
 	}
@@ -703,16 +704,21 @@ func roleWord(c MatchClass) string {
 func (e *evaluator) firstDeny(l Layer) string {
 	const head = "explicit deny: "
 	i := 0
-	for pi := range e.pp[:e.np] {
-		tp := tracePolOf(e.pp[pi], e.pm[pi])
+	out := ""
+	eachPol(e.plan, e.lmask, func(tp tracePol) bool {
 		skip := e.layerName(tp.layer) != l
 		for s := 0; s < int(tp.n) && i < e.nt; s, i = s+1, i+1 {
 			ct := &e.tr[i]
 			if skip || ct.flags&fMatched == 0 || tp.p.Statements[s].Effect != policy.Deny {
 				continue
 			}
-			return e.describeDeny(l, &tp, s, ct)
+			out = e.describeDeny(l, &tp, s, ct)
+			return false
 		}
+		return true
+	})
+	if out != "" {
+		return out
 	}
 	return head + string(l)
 }

@@ -46,6 +46,8 @@ func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request
 	var e evaluator
 	e.req = *req
 	e.start(false, res, layer)
+	e.plan = singlePlan(p, plResource, policyIndex)
+	e.enter(plResource)
 	s := e.run(p, plResource, policyIndex, 0)
 	e.finish(res, false)
 	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: s.AllowClass, MissingKeys: res.MissingKeys}
@@ -61,11 +63,24 @@ type polSummary struct {
 // traces, in the policy layer pl (idx and sub place it in the layer).
 func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 	var s polSummary
-	if p == nil || len(p.Statements) == 0 {
+	if p == nil {
 		return s
 	}
-	vars := p.VariablesEnabled()
-	e.addPol(p, pl, idx, sub)
+	// The plan lists the input's policies in evaluation order; enter set
+	// the cursor to the layer's first entry.
+	ent := e.entry(p)
+	if ent == nil {
+		// Impossible unless the input changed during the evaluation:
+		// nothing is traced (a trace must never name the wrong policy),
+		// and the policy counts as denying if it has a Deny statement.
+		s.Deny = hasDeny(p)
+		return s
+	}
+	e.cur++
+	if len(p.Statements) == 0 {
+		return s
+	}
+	vars := p.VariablesEnabled() // (not the plan's: Version is read as it is now)
 	if e.ref {
 		layer := e.layerName(pl)
 		for i := range p.Statements {
@@ -86,7 +101,10 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		return s
 	}
 	start := e.nt
-	cp := compiledFor(p, vars)
+	cp := ent.cp
+	if !cp.current(p, vars) {
+		cp = compiledFor(p, vars)
+	}
 	stmts := p.Statements
 	css := cp.stmts
 	if len(css) != len(stmts) {
@@ -649,4 +667,14 @@ func (e *evaluator) evalSimple(ct *ctrace, st *policy.Statement, cs *cStmt, am b
 		ct.reason = rcPrincipal
 	}
 	ct.flags, ct.cond = f, uint8(CondFalse)
+}
+
+// hasDeny reports whether p has a statement other than an Allow.
+func hasDeny(p *policy.Policy) bool {
+	for i := range p.Statements {
+		if p.Statements[i].Effect != policy.Allow {
+			return true
+		}
+	}
+	return false
 }

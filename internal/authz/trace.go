@@ -146,7 +146,7 @@ const (
 const plGrant uint8 = 7
 
 // tracePol is one evaluated policy, its layer and its place in the layer
-// (the policy table stores it packed: tracePolOf). Policies are immutable
+// (from the evaluation plan: eachPol). Policies are immutable
 // once evaluated (compiled.go), so the traces read their statements, and
 // their number, from it.
 type tracePol struct {
@@ -206,11 +206,9 @@ func (r *Result) Matched() []StatementTrace {
 // order, without building a slice (t is valid during the call only).
 func (r *Result) EachMatched(fn func(t *StatementTrace)) {
 	traces := r.trs()
-	pp, pm := r.pps()
 	var t StatementTrace
 	i := 0
-	for pi := range pp {
-		tp := tracePolOf(pp[pi], pm[pi])
+	eachPol(r.plan, r.lmask, func(tp tracePol) bool {
 		for s := 0; s < int(tp.n) && i < len(traces); s, i = s+1, i+1 {
 			if ct := &traces[i]; ct.flags&fMatched != 0 {
 				t = StatementTrace{}
@@ -218,7 +216,8 @@ func (r *Result) EachMatched(fn func(t *StatementTrace)) {
 				fn(&t)
 			}
 		}
-	}
+		return true
+	})
 }
 
 // spellAll spells out every trace, or the matched ones.
@@ -232,10 +231,8 @@ func (r *Result) spellAll(matchedOnly bool) []StatementTrace {
 	}
 	out := make([]StatementTrace, 0, n)
 	traces := r.trs()
-	pp, pm := r.pps()
 	i := 0
-	for pi := range pp {
-		tp := tracePolOf(pp[pi], pm[pi])
+	eachPol(r.plan, r.lmask, func(tp tracePol) bool {
 		for s := 0; s < int(tp.n) && i < len(traces); s, i = s+1, i+1 {
 			ct := &traces[i]
 			if matchedOnly && ct.flags&fMatched == 0 {
@@ -244,7 +241,8 @@ func (r *Result) spellAll(matchedOnly bool) []StatementTrace {
 			out = append(out, StatementTrace{})
 			r.spell(ct, &tp, s, &out[len(out)-1])
 		}
-	}
+		return true
+	})
 	return out
 }
 

@@ -223,13 +223,13 @@ type Result struct {
 	// The compact records (trace.go) in inline arrays, each with its
 	// count; more holds larger buffers for a request that outgrows them.
 	// Layers, Statements, Matched and NearMisses spell them out.
-	tr                 [resultTraces]ctrace
-	xs                 [resultExts]cext
-	ly                 [resultLayers]clayer
-	ss                 [resultStrs]string
-	pp                 [resultPols]*policy.Policy
-	pm                 [resultPols]uint64
-	nt, nx, ns, np, nl uint32
-	resLay             uint32 // the resource policy's layer name (resourceLayer)
-	more               *resultMore
+	tr             [resultTraces]ctrace
+	xs             [resultExts]cext
+	ly             [resultLayers]clayer
+	ss             [resultStrs]string
+	plan           *plan  // the policies evaluated: those of the layers in lmask
+	lmask          uint16 // bit L: layer L (plRCP...plSession) was evaluated
+	nt, nx, ns, nl uint32
+	resLay         uint32 // the resource policy's layer name (resourceLayer)
+	more           *resultMore
 }
