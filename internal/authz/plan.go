@@ -31,6 +31,7 @@ type plan struct {
 	// layer L are ents[first[L]:first[L+1]].
 	first [plSession + 2]int32
 	key   []uintptr // the input's shape (inputKey), for the cache
+	hash  uintptr   // hashInput of that shape
 }
 
 // Key words that are not policy addresses (addresses are larger).
@@ -45,11 +46,10 @@ const (
 const maxKey = 48
 
 // keyBuf collects the shape of an input (inputKey): its policies'
-// addresses in evaluation order with layer and level marks, and its hash.
+// addresses in evaluation order with layer and level marks.
 type keyBuf struct {
 	w    [maxKey]uintptr
 	n    int
-	h    uintptr
 	full bool
 }
 
@@ -60,19 +60,13 @@ func (k *keyBuf) add(w uintptr) {
 	}
 	k.w[k.n] = w
 	k.n++
-	k.h = (k.h ^ w) * 1099511628211
 }
 
-func (k *keyBuf) addPolicy(p *policy.Policy) {
-	// Safe: the address is only compared and hashed, never turned back
-	// into a pointer; a cached plan holds the policies themselves.
-	k.add(uintptr(unsafe.Pointer(p)))
-}
+func (k *keyBuf) addPolicy(p *policy.Policy) { k.add(polAddr(p)) }
 
 // inputKey collects the shape of in into k; k.full reports an input too
 // large for a cached plan.
 func inputKey(in *Input, k *keyBuf) {
-	k.h = 1469598103934665603
 	k.add(keyLayer + uintptr(plRCP))
 	for _, level := range in.RCPs {
 		k.add(keyLevel)
@@ -105,19 +99,106 @@ var planSlots [256]atomic.Pointer[plan]
 
 // planFor returns the plan of in, cached by its shape.
 func planFor(in *Input) *plan {
+	h, n := hashInput(in)
+	slot := &planSlots[(h^h>>17)%uintptr(len(planSlots))]
+	if pl := slot.Load(); pl != nil && pl.hash == h && len(pl.key) == n && pl.matches(in) {
+		return pl
+	}
 	var k keyBuf
 	inputKey(in, &k)
 	if k.full {
 		return makePlan(in, nil)
 	}
-	key := k.w[:k.n]
-	slot := &planSlots[(k.h^k.h>>17)%uintptr(len(planSlots))]
-	if pl := slot.Load(); pl != nil && equalKey(pl.key, key) {
-		return pl
-	}
-	pl := makePlan(in, append([]uintptr(nil), key...))
+	pl := makePlan(in, append([]uintptr(nil), k.w[:k.n]...))
+	pl.hash = h
 	slot.Store(pl)
 	return pl
+}
+
+// Hashing and comparing an input's shape without building its key
+// (inputKey is the reference: the three walk the input alike).
+func mixKey(h, w uintptr) uintptr { return (h ^ w) * 1099511628211 }
+
+func polAddr(p *policy.Policy) uintptr {
+	// Safe: the address is only compared and hashed, never turned back
+	// into a pointer; a cached plan holds the policies themselves.
+	return uintptr(unsafe.Pointer(p))
+}
+
+// hashInput returns the hash of in's key and the key's length.
+func hashInput(in *Input) (h uintptr, n int) {
+	h = 1469598103934665603
+	h, n = mixKey(h, keyLayer+uintptr(plRCP)), n+1
+	for _, level := range in.RCPs {
+		h, n = mixKey(h, keyLevel), n+1
+		for _, p := range level {
+			h = mixKey(h, polAddr(p))
+		}
+		n += len(level)
+	}
+	h, n = mixKey(h, keyLayer+uintptr(plSCP)), n+1
+	for _, level := range in.SCPs {
+		h, n = mixKey(h, keyLevel), n+1
+		for _, p := range level {
+			h = mixKey(h, polAddr(p))
+		}
+		n += len(level)
+	}
+	h = mixKey(mixKey(h, keyLayer+uintptr(plVPCE)), polAddr(in.VPCE))
+	h = mixKey(mixKey(h, keyLayer+uintptr(plResource)), polAddr(in.Resource))
+	h = mixKey(h, keyLayer+uintptr(plIdentity))
+	for _, p := range in.Identity {
+		h = mixKey(h, polAddr(p))
+	}
+	h = mixKey(mixKey(h, keyLayer+uintptr(plBoundary)), polAddr(in.Boundary))
+	h = mixKey(mixKey(h, keyLayer+uintptr(plSession)), polAddr(in.Session))
+	return h, n + 9 + len(in.Identity)
+}
+
+// matches reports whether in's key is pl.key (whose length is checked).
+func (pl *plan) matches(in *Input) bool {
+	key := pl.key
+	i := 0
+	eq := func(w uintptr) bool {
+		ok := i < len(key) && key[i] == w
+		i++
+		return ok
+	}
+	if !eq(keyLayer + uintptr(plRCP)) {
+		return false
+	}
+	for _, level := range in.RCPs {
+		if !eq(keyLevel) {
+			return false
+		}
+		for _, p := range level {
+			if !eq(polAddr(p)) {
+				return false
+			}
+		}
+	}
+	if !eq(keyLayer + uintptr(plSCP)) {
+		return false
+	}
+	for _, level := range in.SCPs {
+		if !eq(keyLevel) {
+			return false
+		}
+		for _, p := range level {
+			if !eq(polAddr(p)) {
+				return false
+			}
+		}
+	}
+	if !eq(keyLayer+uintptr(plVPCE)) || !eq(polAddr(in.VPCE)) || !eq(keyLayer+uintptr(plResource)) || !eq(polAddr(in.Resource)) || !eq(keyLayer+uintptr(plIdentity)) {
+		return false
+	}
+	for _, p := range in.Identity {
+		if !eq(polAddr(p)) {
+			return false
+		}
+	}
+	return eq(keyLayer+uintptr(plBoundary)) && eq(polAddr(in.Boundary)) && eq(keyLayer+uintptr(plSession)) && eq(polAddr(in.Session)) && i == len(key)
 }
 
 func equalKey(a, b []uintptr) bool {
