@@ -329,8 +329,8 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 	// A policy attached at several levels (FullAWSAccess at the root, the
 	// OUs and the account) has the same traces at each (planEnt.dup): they
 	// are copied.
-	var starts [16]int32
-	var sums [16]polSummary
+	var starts [8]int32
+	var sums [8]polSummary
 	for li, level := range levels {
 		levelAllow := false
 		for pi, p := range level {
@@ -493,7 +493,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	if rp.applies {
 		e.enter(plResource)
 		pe := e.run(in.Resource, plResource, 0, 0)
-		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, pe.AllowClass
+		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, classOf[pe.class]
 	}
 	resDenyIgnored := rp.deny && in.ResourceDenyExempt
 	if resDenyIgnored {

@@ -50,13 +50,13 @@ func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request
 	e.enter(plResource)
 	s := e.run(p, plResource, policyIndex, 0)
 	e.finish(res, false)
-	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: s.AllowClass, MissingKeys: res.MissingKeys}
+	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: classOf[s.class], MissingKeys: res.MissingKeys}
 }
 
 // polSummary is a policy's own outcome.
 type polSummary struct {
 	Allow, Deny bool
-	AllowClass  MatchClass
+	class       uint8 // code of the strongest matching Allow's class (classOf)
 }
 
 // run evaluates every statement of p (no short-circuit), appending their
@@ -94,7 +94,9 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 					s.Deny = true
 				case policy.Allow:
 					s.Allow = true
-					s.AllowClass = better(s.AllowClass, classOf[ct.class])
+					if classRankOf[ct.class] > classRankOf[s.class] {
+						s.class = ct.class
+					}
 				}
 			}
 		}
@@ -165,7 +167,7 @@ func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
 		}
 	}
 	if s.Allow {
-		s.AllowClass = classOf[best]
+		s.class = best
 	}
 	return s
 }
