@@ -715,27 +715,31 @@ func isEpoch(s string) bool {
 // (IPv6, spaces, zones, leading zeros, ...), which netip.ParseAddr then
 // decides. FuzzParseIPv4Fast holds the two to the same answers.
 func parseIPv4Fast(s string) (netip.Addr, bool) {
-	var b [4]byte
-	i := 0
-	for f := 0; f < 4; f++ {
-		if f > 0 {
-			if i >= len(s) || s[i] != '.' {
-				return netip.Addr{}, false
-			}
-			i++
-		}
-		start, n := i, 0
-		for i < len(s) && i-start < 3 && s[i]-'0' <= 9 {
-			n = n*10 + int(s[i]-'0')
-			i++
-		}
-		if i == start || n > 255 || (s[start] == '0' && i-start > 1) {
-			return netip.Addr{}, false
-		}
-		b[f] = byte(n)
-	}
-	if i != len(s) {
+	if len(s) < 7 || len(s) > 15 {
 		return netip.Addr{}, false
 	}
+	var b [4]byte
+	f, n, d := 0, uint(0), 0 // field, its value, its digits
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if d == 0 || f == 3 || n > 255 {
+				return netip.Addr{}, false
+			}
+			b[f&3] = byte(n)
+			f, n, d = f+1, 0, 0
+			continue
+		}
+		c -= '0'
+		if c > 9 || (d > 0 && n == 0) || d == 3 {
+			return netip.Addr{}, false
+		}
+		n = n*10 + uint(c)
+		d++
+	}
+	if f != 3 || d == 0 || n > 255 {
+		return netip.Addr{}, false
+	}
+	b[3] = byte(n)
 	return netip.AddrFrom4(b), true
 }

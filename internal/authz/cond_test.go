@@ -185,3 +185,21 @@ func TestEvalConditionsMissingKeys(t *testing.T) {
 		t.Errorf("missing = %v, want %v", missing, want)
 	}
 }
+
+var sinkOK bool
+
+func BenchmarkParseIPv4Fast(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_, sinkOK = parseIPv4Fast("198.51.100.7")
+	}
+}
+
+func TestParseIPv4FastCases(t *testing.T) {
+	for s, ok := range map[string]bool{"198.51.100.7": true, "0.0.0.0": true, "255.255.255.255": true, "256.1.1.1": false, "1.256.1.1": false, "1.1.999.1": false,
+		"01.2.3.4": false, "1.2.3.04": false, "1.2.3": false, "1.2.3.4.5": false, " 1.2.3.4": false, "1..2.3": false, "1.2.3.": false, ".1.2.3": false, "1.2.3.4 ": false, "1234.1.1.1": false} {
+		a, got := parseIPv4Fast(s)
+		if got != ok || (ok && a.String() != s) {
+			t.Errorf("parseIPv4Fast(%q) = %v %v", s, a, got)
+		}
+	}
+}
