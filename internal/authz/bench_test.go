@@ -108,3 +108,86 @@ func BenchmarkMatchResource(b *testing.B) {
 		MatchResource("arn:aws:s3:::*log*/*", "arn:aws:s3:::bkt/home/alice/report.csv")
 	}
 }
+
+// BenchmarkEvaluateExplain is Evaluate followed by spelling out every
+// statement trace (what an explanation reads), the cost of the full trace.
+func BenchmarkEvaluateExplain(b *testing.B) {
+	in := benchInput(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := Evaluate(in)
+		if len(r.Statements()) != 16 {
+			b.Fatal("traces")
+		}
+	}
+}
+
+// benchSet is a set of 96 realistic requests against the benchmark's
+// policies: callers (the user, a session of a role, another account's
+// user, the account root, anonymous), S3 and EC2 actions, objects in and
+// out of the granted prefixes, bucket-level actions, Internet and office
+// addresses, with and without TLS and tags.
+func benchSet(b testing.TB) []*Input {
+	base := benchInput(b)
+	callers := []string{uA, sA, uB, rootA, "anonymous"}
+	actions := [][2]string{
+		{"s3:GetObject", "arn:aws:s3:::bkt/home/alice/report.csv"},
+		{"s3:GetObject", "arn:aws:s3:::bkt/public/index.html"},
+		{"s3:GetObject", "arn:aws:s3:::bkt/team/plan.txt"},
+		{"s3:PutObject", "arn:aws:s3:::bkt/uploads/a.bin"},
+		{"s3:PutObject", "arn:aws:s3:::bkt/home/alice/notes.txt"},
+		{"s3:DeleteObject", "arn:aws:s3:::bkt/home/bob/x"},
+		{"s3:ListBucket", "arn:aws:s3:::bkt"},
+		{"s3:GetObject", "arn:aws:s3:::app-logs/2026/12/05/x.log"},
+		{"s3:DeleteBucket", "arn:aws:s3:::bkt"},
+		{"ec2:DescribeInstances", "*"},
+		{"s3:GetObjectAcl", "arn:aws:s3:::bkt/home/alice/report.csv"},
+		{"s3:PutObjectAcl", "arn:aws:s3:::bkt/public/index.html"},
+	}
+	ips := []string{"198.51.100.7", "203.0.113.10", "2001:db8::1", "192.0.2.44"}
+	var set []*Input
+	for i := 0; i < 96; i++ {
+		in := *base
+		a := actions[i%len(actions)]
+		kv := []string{"aws:SourceIp", ips[i%len(ips)], "aws:SecureTransport", []string{"true", "true", "false"}[i%3], "aws:ViaAWSService", "false"}
+		if i%2 == 0 {
+			kv = append(kv, "aws:PrincipalTag/team", []string{"red", "green"}[i/2%2])
+		}
+		if i%5 == 0 {
+			kv = append(kv, "s3:x-amz-server-side-encryption", "aws:kms")
+		}
+		in.Request = req(b, callers[i%len(callers)], a[0], a[1], "", kv...)
+		set = append(set, &in)
+	}
+	return set
+}
+
+// BenchmarkEvaluateSet decides the request set of benchSet round robin
+// (one decision per iteration).
+func BenchmarkEvaluateSet(b *testing.B) {
+	set := benchSet(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := Evaluate(set[i%len(set)]); r.Decision == "" {
+			b.Fatal("no decision")
+		}
+	}
+}
+
+// TestBenchSetDecisions keeps the request set realistic: it must produce
+// allowed, explicitly denied and implicitly denied requests, and agree with
+// the reference evaluator.
+func TestBenchSetDecisions(t *testing.T) {
+	seen := map[Decision]int{}
+	for _, in := range benchSet(t) {
+		seen[diffCheck(t, "bench set", in).Decision]++
+	}
+	for _, d := range []Decision{Allowed, ExplicitDeny, ImplicitDeny} {
+		if seen[d] == 0 {
+			t.Errorf("the benchmark set has no %s request: %v", d, seen)
+		}
+	}
+	t.Logf("decisions: %v", seen)
+}
