@@ -62,7 +62,7 @@ func eachPol(pl *plan, lmask uint16, fn func(tp tracePol) bool) {
 		}
 		for k := pl.first[l]; k < pl.first[l+1]; k++ {
 			ent := &pl.ents[k]
-			tp := tracePol{p: ent.p, idx: ent.idx, sub: ent.sub, n: uint32(len(ent.p.Statements)), layer: ent.layer}
+			tp := tracePol{p: ent.p, idx: ent.idx, sub: ent.sub, n: uint32(len(ent.p.Statements)), layer: ent.layer, ent: ent}
 			if !fn(tp) {
 				return
 			}

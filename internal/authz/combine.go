@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
@@ -725,6 +726,15 @@ func (e *evaluator) firstDeny(l Layer) string {
 
 // describeDeny is firstDeny's text for the Deny statement st of tp.
 func (e *evaluator) describeDeny(l Layer, tp *tracePol, s int, ct *ctrace) string {
+	// The text depends on the plan entry and the statement only, except
+	// for a fail-closed match (its condition's reason): it is cached.
+	var cache *atomic.Pointer[denyText]
+	if ct.flags&fFailClosed == 0 && tp.ent != nil && s < len(tp.ent.deny) {
+		cache = &tp.ent.deny[s]
+		if r := cache.Load(); r != nil && r.layer == l {
+			return r.text
+		}
+	}
 	st := &tp.p.Statements[s]
 	const head = "explicit deny: "
 	var stack [160]byte
@@ -751,7 +761,11 @@ func (e *evaluator) describeDeny(l Layer, tp *tracePol, s int, ct *ctrace) strin
 		b = append(b, reasonFailClosedDeny...)
 		b = append(b, e.whyText(e.xs[ct.ext-1].why, tp, s)...)
 	}
-	return string(b)
+	r := string(b)
+	if cache != nil {
+		cache.Store(&denyText{layer: l, text: r})
+	}
+	return r
 }
 
 // NearMisses returns the statements that almost matched: the action matched

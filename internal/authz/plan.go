@@ -23,6 +23,15 @@ type planEnt struct {
 	// entry with the same policy (an SCP attached at several levels), -1.
 	dup      int32
 	idx, sub int32
+	// deny caches, by statement, the reason of an explicit deny decided by
+	// that statement (firstDeny), built on first use, with the layer name
+	// it was built for (the resource layer's name is the input's).
+	deny []atomic.Pointer[denyText]
+}
+
+type denyText struct {
+	layer Layer
+	text  string
 }
 
 type plan struct {
@@ -220,7 +229,7 @@ func makePlan(in *Input, key []uintptr) *plan {
 		if p == nil {
 			return
 		}
-		ent := planEnt{p: p, cp: compiledFor(p, p.VariablesEnabled()), layer: layer, dup: -1, idx: int32(idx), sub: int32(sub)}
+		ent := planEnt{p: p, cp: compiledFor(p, p.VariablesEnabled()), layer: layer, dup: -1, idx: int32(idx), sub: int32(sub), deny: make([]atomic.Pointer[denyText], len(p.Statements))}
 		for k := chainStart; k >= 0 && k < len(pl.ents); k++ {
 			if pl.ents[k].p == p {
 				ent.dup = int32(k - chainStart)

@@ -154,6 +154,7 @@ type tracePol struct {
 	idx, sub int32
 	n        uint32 // number of statements (traces) evaluated
 	layer    uint8
+	ent      *planEnt
 }
 
 func (r *Result) polLayer(tp *tracePol) Layer {

@@ -104,3 +104,20 @@ func TestConditionReasonByReference(t *testing.T) {
 		t.Fatalf("reasons changed after the cache was cleared:\n%v\n%v", reasons, again)
 	}
 }
+
+// Two inputs with the same policies share an evaluation plan; the cached
+// explicit-deny reason must still name each input's own resource layer.
+func TestDenyReasonNamesEachResourceLayer(t *testing.T) {
+	base := benchInput(t)
+	base.Request.Context.Set("aws:SourceIp", "203.0.113.10")
+	for _, l := range []Layer{LayerResource, LayerAccessPoint, "custom_layer", LayerResource} {
+		in := *base // the same policies: the same plan
+		in.ResourceLayer = l
+		inp := &in
+		res := Evaluate(inp)
+		want := "explicit deny: " + string(l) + " policy 0 statement 0 (Sid \"Office\")"
+		if res.Decision != ExplicitDeny || res.Reason != want || res.Layer != l {
+			t.Errorf("layer %s: %s/%s %q, want %q", l, res.Decision, res.Layer, res.Reason, want)
+		}
+	}
+}
