@@ -334,7 +334,7 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 	var sums [8]polSummary
 	for li, level := range levels {
 		levelAllow := false
-		for pi, p := range level {
+		for _, p := range level {
 			if p == nil {
 				continue
 			}
@@ -349,7 +349,7 @@ func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missi
 				pe = sums[ent.dup]
 			} else {
 				start := e.nt
-				pe = e.run(p, pl, li, pi)
+				pe = e.run(p, pl)
 				if k < int32(len(starts)) {
 					starts[k], sums[k] = int32(start), pe
 				}
@@ -387,9 +387,9 @@ func Evaluate(in *Input) *Result {
 }
 
 // EvaluateInto is Evaluate writing into res (allocated when nil) and reusing
-// the capacity of its Statements, Layers and MissingKeys slices, for callers that
-// evaluate many requests and consume each result before the next one (the
-// previous content of res is overwritten).
+// its storage (and any larger buffers it grew), for callers that evaluate
+// many requests and consume each result before the next one (the previous
+// content of res, including the MissingKeys of its traces, is overwritten).
 func EvaluateInto(in *Input, res *Result) *Result {
 	return evaluateInto(in, res, false)
 }
@@ -487,13 +487,13 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	vpce := layerEval{applies: in.VPCE != nil, detail: dcNoVPCE}
 	if vpce.applies {
 		e.enter(plVPCE)
-		pe := e.run(in.VPCE, plVPCE, 0, 0)
+		pe := e.run(in.VPCE, plVPCE)
 		vpce.allow, vpce.deny = pe.Allow, pe.Deny
 	}
 	rp := layerEval{applies: in.Resource != nil, detail: dcNoRP}
 	if rp.applies {
 		e.enter(plResource)
-		pe := e.run(in.Resource, plResource, 0, 0)
+		pe := e.run(in.Resource, plResource)
 		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, classOf[pe.class]
 	}
 	resDenyIgnored := rp.deny && in.ResourceDenyExempt
@@ -503,8 +503,8 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	id := layerEval{applies: iam}
 	if iam {
 		e.enter(plIdentity)
-		for i, pol := range in.Identity {
-			pe := e.run(pol, plIdentity, i, 0)
+		for _, pol := range in.Identity {
+			pe := e.run(pol, plIdentity)
 			id.allow = id.allow || pe.Allow
 			id.deny = id.deny || pe.Deny
 		}
@@ -514,7 +514,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	pb := layerEval{applies: boundaryApplies, detail: dcNoPB}
 	if pb.applies {
 		e.enter(plBoundary)
-		pe := e.run(in.Boundary, plBoundary, 0, 0)
+		pe := e.run(in.Boundary, plBoundary)
 		pb.allow, pb.deny = pe.Allow, pe.Deny
 	}
 	sp := layerEval{applies: sessionApplies, detail: dcNoSP}
@@ -523,7 +523,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 	if sp.applies && in.Session != nil {
 		e.enter(plSession)
-		pe := e.run(in.Session, plSession, 0, 0)
+		pe := e.run(in.Session, plSession)
 		sp.allow, sp.deny = pe.Allow, pe.Deny
 	}
 

@@ -551,10 +551,9 @@ func compileResource(r string, vars bool) cResource {
 
 // matchResources returns whether any compiled pattern matches and appends
 // the unresolved variables met on the way, exactly as matchResourcesRef does.
-func matchResources(cs []cResource, resource string, vars bool, ctx *Context, ra *reqAction, unbound []string) (bool, []string) {
+func matchResources(cs []cResource, resource string, vars bool, ctx *Context, ra *reqAction) (ok bool, unbound []string) {
 	for i := range cs {
 		c := &cs[i]
-		var ok bool
 		switch c.kind {
 		case resAll:
 			ok = true
@@ -792,11 +791,11 @@ func compileStatement(st *policy.Statement, vars bool) cStmt {
 		cs.eff = effDeny
 	}
 	switch {
-	case st.Resource != nil && len(st.Resource) > 0 && st.Resource[0] == "*":
+	case len(st.Resource) > 0 && st.Resource[0] == "*":
 		cs.resMode = rmAll
 	case st.Resource != nil:
 		cs.resMode = rmList
-	case st.NotResource != nil && len(st.NotResource) > 0 && st.NotResource[0] == "*":
+	case len(st.NotResource) > 0 && st.NotResource[0] == "*":
 		cs.resMode = rmNotAll
 	case st.NotResource != nil:
 		cs.resMode = rmNotList

@@ -189,7 +189,7 @@ func compiledActionMatch(pattern, action string) bool {
 
 func compiledResourceMatch(pattern, arn string) bool {
 	var ra reqAction
-	ok, _ := matchResources([]cResource{compileResource(pattern, false)}, arn, false, nil, &ra, nil)
+	ok, _ := matchResources([]cResource{compileResource(pattern, false)}, arn, false, nil, &ra)
 	return ok
 }
 

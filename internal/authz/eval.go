@@ -48,7 +48,7 @@ func EvaluatePolicy(p *policy.Policy, layer Layer, policyIndex int, req *Request
 	e.start(false, res, layer)
 	e.plan = singlePlan(p, plResource, policyIndex)
 	e.enter(plResource)
-	s := e.run(p, plResource, policyIndex, 0)
+	s := e.run(p, plResource)
 	e.finish(res, false)
 	return PolicyEval{Traces: res.Statements(), Allow: s.Allow, Deny: s.Deny, AllowClass: classOf[s.class], MissingKeys: res.MissingKeys}
 }
@@ -60,8 +60,8 @@ type polSummary struct {
 }
 
 // run evaluates every statement of p (no short-circuit), appending their
-// traces, in the policy layer pl (idx and sub place it in the layer).
-func (e *evaluator) run(p *policy.Policy, pl uint8, idx, sub int) polSummary {
+// traces, in the policy layer pl (its plan entry places it in the layer).
+func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
 	var s polSummary
 	if p == nil {
 		return s
@@ -523,10 +523,10 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 	case rmAll:
 		rm = true
 	case rmList:
-		rm, unbound = matchResources(cs.resource, req.Resource, vars, req.Context, &e.ra, nil)
+		rm, unbound = matchResources(cs.resource, req.Resource, vars, req.Context, &e.ra)
 	case rmNotList:
 		var m bool
-		m, unbound = matchResources(cs.notResource, req.Resource, vars, req.Context, &e.ra, nil)
+		m, unbound = matchResources(cs.notResource, req.Resource, vars, req.Context, &e.ra)
 		rm = !m
 	}
 	if rm {
@@ -639,7 +639,7 @@ func (e *evaluator) evalSimple(ct *ctrace, st *policy.Statement, cs *cStmt, am b
 	}
 	rm := cs.resMode == rmAll
 	if !rm {
-		rm, _ = matchResources(cs.resource, e.req.Resource, false, nil, nil, nil)
+		rm, _ = matchResources(cs.resource, e.req.Resource, false, nil, nil)
 	}
 	if rm {
 		f |= fResource
@@ -657,11 +657,13 @@ func (e *evaluator) evalSimple(ct *ctrace, st *policy.Statement, cs *cStmt, am b
 		ct.flags, ct.cond, ct.reason = f|fCondsMet|fMatched, uint8(CondTrue), rcMatched
 		return
 	case !am:
-		ct.reason = rcAction
-		if cs.actKind == akNone {
+		switch cs.actKind {
+		case akNone:
 			ct.reason = rcNoAction
-		} else if cs.actKind == akNotAction {
+		case akNotAction:
 			ct.reason = rcNotAction
+		default:
+			ct.reason = rcAction
 		}
 	case !rm:
 		ct.reason = rcResource

@@ -210,18 +210,6 @@ func (pl *plan) matches(in *Input) bool {
 	return eq(keyLayer+uintptr(plBoundary)) && eq(polAddr(in.Boundary)) && eq(keyLayer+uintptr(plSession)) && eq(polAddr(in.Session)) && i == len(key)
 }
 
-func equalKey(a, b []uintptr) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // makePlan builds the plan of in (key: its cache key, or nil).
 func makePlan(in *Input, key []uintptr) *plan {
 	pl := &plan{key: key}

@@ -212,7 +212,11 @@ type LayerResult struct {
 }
 
 // Result is the outcome with its explanation material. Layers,
-// Statements, Matched and NearMisses spell out its compact records.
+// Statements, Matched, EachMatched and NearMisses spell out its compact
+// records; the statement traces read the evaluated policies, which must not
+// be modified afterwards (package policy: a Policy is immutable once
+// evaluated). A Result is not safe for concurrent use while EvaluateInto
+// writes into it.
 type Result struct {
 	Decision Decision
 	Layer    Layer // deciding layer

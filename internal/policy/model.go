@@ -34,7 +34,12 @@ const (
 	Deny  Effect = "Deny"
 )
 
-// Policy is one parsed document.
+// Policy is one parsed document. A Policy is immutable once parsed:
+// ParseCached shares one *Policy between every caller, and the evaluator
+// caches its compiled form and evaluation plans by the policy's address
+// and reads its statements when it explains a decision. To change a
+// policy, build a new one (MergeStatement and RemoveStatement return new
+// documents).
 type Policy struct {
 	Version    string // "2012-10-17", "2008-10-17" or "" when absent
 	ID         string
