@@ -289,6 +289,52 @@ func sortStrings(l []string) {
 	}
 }
 
+// layerSums are the layers' own outcomes: s by layer code (the SCP and RCP
+// chains: a Deny anywhere, an Allow at every level), and the first level
+// without an Allow of the RCP (missing[0]) and SCP (missing[1]) chains, -1
+// when every level allows.
+type layerSums struct {
+	s       [plSession + 1]polSummary
+	missing [2]int
+}
+
+// evalEach evaluates the policies of the layers in mask one by one (the
+// reference path, and requests without a request plan).
+func (e *evaluator) evalEach(in *Input, mask uint16, ls *layerSums) {
+	ls.missing = [2]int{-1, -1}
+	if mask&(1<<plRCP) != 0 {
+		ls.s[plRCP].Deny, ls.missing[0] = e.chain(in.RCPs, plRCP)
+	}
+	if mask&(1<<plSCP) != 0 {
+		ls.s[plSCP].Deny, ls.missing[1] = e.chain(in.SCPs, plSCP)
+	}
+	if mask&(1<<plVPCE) != 0 {
+		e.enter(plVPCE)
+		ls.s[plVPCE] = e.run(in.VPCE, plVPCE)
+	}
+	if mask&(1<<plResource) != 0 {
+		e.enter(plResource)
+		ls.s[plResource] = e.run(in.Resource, plResource)
+	}
+	if mask&(1<<plIdentity) != 0 {
+		e.enter(plIdentity)
+		id := &ls.s[plIdentity]
+		for _, pol := range in.Identity {
+			pe := e.run(pol, plIdentity)
+			id.Allow = id.Allow || pe.Allow
+			id.Deny = id.Deny || pe.Deny
+		}
+	}
+	if mask&(1<<plBoundary) != 0 {
+		e.enter(plBoundary)
+		ls.s[plBoundary] = e.run(in.Boundary, plBoundary)
+	}
+	if mask&(1<<plSession) != 0 {
+		e.enter(plSession)
+		ls.s[plSession] = e.run(in.Session, plSession)
+	}
+}
+
 // layerEval is the summary of one layer (possibly several policies).
 type layerEval struct {
 	applies bool
@@ -474,58 +520,48 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		scp.detail = dcSCPSLR
 	}
 
-	// ---- evaluate every layer (no short-circuit) ---------------------------
-	rcpMissing, scpMissing := -1, -1
-	if rcp.applies {
-		rcp.deny, rcpMissing = e.chain(in.RCPs, plRCP)
-		rcp.allow = rcpMissing < 0
-	}
-	if scp.applies {
-		scp.deny, scpMissing = e.chain(in.SCPs, plSCP)
-		scp.allow = scpMissing < 0
-	}
 	vpce := layerEval{applies: in.VPCE != nil, detail: dcNoVPCE}
-	if vpce.applies {
-		e.enter(plVPCE)
-		pe := e.run(in.VPCE, plVPCE)
-		vpce.allow, vpce.deny = pe.Allow, pe.Deny
-	}
 	rp := layerEval{applies: in.Resource != nil, detail: dcNoRP}
-	if rp.applies {
-		e.enter(plResource)
-		pe := e.run(in.Resource, plResource)
-		rp.allow, rp.deny, rp.class = pe.Allow, pe.Deny, classOf[pe.class]
-	}
-	resDenyIgnored := rp.deny && in.ResourceDenyExempt
-	if resDenyIgnored {
-		rp.deny = false
-	}
 	id := layerEval{applies: iam}
-	if iam {
-		e.enter(plIdentity)
-		for _, pol := range in.Identity {
-			pe := e.run(pol, plIdentity)
-			id.allow = id.allow || pe.Allow
-			id.deny = id.deny || pe.Deny
-		}
-	} else {
+	if !iam {
 		id.detail, id.dstr = dcStr, "identity policies do not apply to "+string(kind)+" callers"
 	}
 	pb := layerEval{applies: boundaryApplies, detail: dcNoPB}
-	if pb.applies {
-		e.enter(plBoundary)
-		pe := e.run(in.Boundary, plBoundary)
-		pb.allow, pb.deny = pe.Allow, pe.Deny
-	}
 	sp := layerEval{applies: sessionApplies, detail: dcNoSP}
 	if fedNoPolicy {
 		sp.detail = dcFedNoPolicy
 	}
-	if sp.applies && in.Session != nil {
-		e.enter(plSession)
-		pe := e.run(in.Session, plSession)
-		sp.allow, sp.deny = pe.Allow, pe.Deny
+
+	// ---- evaluate every layer (no short-circuit) ---------------------------
+	var mask uint16 // the layers whose policies are evaluated
+	for _, l := range [...]struct {
+		on bool
+		pl uint8
+	}{{rcp.applies, plRCP}, {scp.applies, plSCP}, {vpce.applies, plVPCE}, {rp.applies, plResource}, {iam, plIdentity}, {pb.applies, plBoundary}, {sp.applies && in.Session != nil, plSession}} {
+		if l.on {
+			mask |= 1 << l.pl
+		}
 	}
+	var ls layerSums
+	if !e.evalPlanned(in, mask, &ls) {
+		e.evalEach(in, mask, &ls)
+	}
+	rcpMissing, scpMissing := ls.missing[0], ls.missing[1]
+	if rcp.applies {
+		rcp.deny, rcp.allow = ls.s[plRCP].Deny, rcpMissing < 0
+	}
+	if scp.applies {
+		scp.deny, scp.allow = ls.s[plSCP].Deny, scpMissing < 0
+	}
+	vpce.allow, vpce.deny = ls.s[plVPCE].Allow, ls.s[plVPCE].Deny
+	rp.allow, rp.deny, rp.class = ls.s[plResource].Allow, ls.s[plResource].Deny, classOf[ls.s[plResource].class]
+	resDenyIgnored := rp.deny && in.ResourceDenyExempt
+	if resDenyIgnored {
+		rp.deny = false
+	}
+	id.allow, id.deny = ls.s[plIdentity].Allow, ls.s[plIdentity].Deny
+	pb.allow, pb.deny = ls.s[plBoundary].Allow, ls.s[plBoundary].Deny
+	sp.allow, sp.deny = ls.s[plSession].Allow, ls.s[plSession].Deny
 
 	// Resource-side grants: best class over the resource policy and ACLs.
 	best, bestLayer := ClassNone, resLayer

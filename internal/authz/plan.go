@@ -41,6 +41,8 @@ type plan struct {
 	first [plSession + 2]int32
 	key   []uintptr // the input's shape (inputKey), for the cache
 	hash  uintptr   // hashInput of that shape
+	// rps holds the request plans (reqplan.go), by action id.
+	rps atomic.Pointer[[]*rpSlot]
 }
 
 // Key words that are not policy addresses (addresses are larger).

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
 // A policy of more than 63 statements has no per-action plan (its
@@ -120,4 +122,46 @@ func TestDenyReasonNamesEachResourceLayer(t *testing.T) {
 			t.Errorf("layer %s: %s/%s %q, want %q", l, res.Decision, res.Layer, res.Reason, want)
 		}
 	}
+}
+
+// Plans are shared by inputs with the same policies and only by those.
+func TestPlanCacheKeys(t *testing.T) {
+	a := benchInput(t)
+	b := *a
+	b.Identity = append([]*policy.Policy(nil), a.Identity...)
+	b.Identity[1] = ids(t, doc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`))[0]
+	c := *a
+	c.SCPs = [][]*policy.Policy{a.SCPs[0], nil, a.SCPs[2]} // a level without policies
+	pa, pb, pc := planFor(a), planFor(&b), planFor(&c)
+	if pa == pb || pa == pc || pb == pc {
+		t.Fatal("different inputs share a plan")
+	}
+	if planFor(a) != pa {
+		t.Error("the same input got a new plan")
+	}
+	for _, x := range []struct {
+		pl *plan
+		in *Input
+		ok bool
+	}{{pa, a, true}, {pa, &b, false}, {pa, &c, false}, {pc, &c, true}, {pb, a, false}} {
+		if got := x.pl.matches(x.in); got != x.ok {
+			t.Errorf("matches = %v, want %v", got, x.ok)
+		}
+	}
+	// An input too large for a cached plan still evaluates, with a plan of its own.
+	big := *a
+	want := 16
+	for i := 0; i < 60; i++ {
+		p := a.Identity[i%len(a.Identity)]
+		big.Identity = append(big.Identity, p)
+		want += len(p.Statements)
+	}
+	if pl := planFor(&big); pl.key != nil || planFor(&big) == pl {
+		t.Error("a large input got a cached plan")
+	}
+	res := diffCheck(t, "large identity list", &big)
+	if res.NumStatements() != want {
+		t.Errorf("%d statements traced, want %d", res.NumStatements(), want)
+	}
+	diffCheck(t, "level without policies", &c)
 }
