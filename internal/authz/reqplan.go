@@ -1,5 +1,7 @@
 package authz
 
+import "github.com/s3access/terraform-provider-s3access/internal/policy"
+
 // A request plan (issue 3, performance) is an evaluation plan specialised
 // for one request action and one set of applicable layers: the traces of
 // every statement whose outcome the action alone decides (trivial
@@ -17,12 +19,14 @@ type reqPlan struct {
 	spans []span     // the policies, in trace order
 }
 
-// workItem is a statement to evaluate: its trace, its policy (span) and
-// its index in the policy, and whether the request action matches it.
+// workItem is a statement to evaluate: the statement and its compiled
+// form, its trace, its policy (span), and whether the request action
+// matches it.
 type workItem struct {
+	st   *policy.Statement
+	cs   *cStmt
 	ti   int32
 	span int16
-	stmt uint8
 	am   bool
 }
 
@@ -35,6 +39,10 @@ type span struct {
 	idx      int32 // level (SCP, RCP) or position (identity)
 	vars     bool
 	sum      polSummary // the trivial statements' outcome
+	// The policy as it was when the plan was made (evalPlanned checks
+	// that it is unchanged): its statements and its Version.
+	stmts   *policy.Statement
+	version string
 }
 
 // maxSpans bounds the policies of a request plan (evalPlanned keeps one
@@ -104,12 +112,15 @@ func (pl *plan) makeReqPlan(id int32, mask uint16, ra *reqAction) *reqPlan {
 			ent := &pl.ents[k]
 			n := len(ent.p.Statements)
 			ap := ent.cp.actionPlan(id, ra)
-			if ap == nil || len(ent.cp.stmts) != n {
+			if ap == nil || !ent.cp.current(ent.p, ent.p.VariablesEnabled()) {
 				return nil
 			}
 			si := len(rp.spans)
 			spanOf[k] = int16(si)
-			sp := span{start: int32(len(rp.base)), n: int32(n), ent: k, dup: -1, layer: ent.layer, idx: ent.idx, vars: ent.p.VariablesEnabled()}
+			sp := span{start: int32(len(rp.base)), n: int32(n), ent: k, dup: -1, layer: ent.layer, idx: ent.idx, vars: ent.p.VariablesEnabled(), version: ent.p.Version}
+			if n > 0 {
+				sp.stmts = &ent.p.Statements[0]
+			}
 			if ent.dup >= 0 {
 				// The same policy earlier in this chain: its traces are copied.
 				sp.dup = int32(spanOf[pl.first[l]+ent.dup])
@@ -118,7 +129,7 @@ func (pl *plan) makeReqPlan(id int32, mask uint16, ra *reqAction) *reqPlan {
 				rp.base = append(rp.base, ap.base...)
 				sp.sum = polSummary{Allow: ap.allow, Deny: ap.deny, class: ap.best}
 				for _, i := range ap.work {
-					rp.work = append(rp.work, workItem{ti: sp.start + int32(i), span: int16(si), stmt: i, am: ap.mask>>i&1 != 0})
+					rp.work = append(rp.work, workItem{st: &ent.p.Statements[i], cs: &ent.cp.stmts[i], ti: sp.start + int32(i), span: int16(si), am: ap.mask>>i&1 != 0})
 				}
 			}
 			rp.spans = append(rp.spans, sp)
@@ -139,8 +150,9 @@ func (e *evaluator) evalPlanned(in *Input, mask uint16, ls *layerSums) bool {
 		return false
 	}
 	for i := range rp.spans {
-		ent := &e.plan.ents[rp.spans[i].ent]
-		if v := ent.p.VariablesEnabled(); v != rp.spans[i].vars || !ent.cp.current(ent.p, v) {
+		sp := &rp.spans[i]
+		p := e.plan.ents[sp.ent].p
+		if len(p.Statements) != int(sp.n) || (sp.n > 0 && &p.Statements[0] != sp.stmts) || !sameString(p.Version, sp.version) {
 			return false // changed since the plan was made: evalEach recompiles
 		}
 	}
@@ -151,16 +163,16 @@ func (e *evaluator) evalPlanned(in *Input, mask uint16, ls *layerSums) bool {
 	for i := range rp.spans {
 		sums[i] = rp.spans[i].sum
 	}
-	for _, w := range rp.work {
+	for i := range rp.work {
+		w := &rp.work[i]
 		sp := &rp.spans[w.span]
-		ent := &e.plan.ents[sp.ent]
 		e.vars, e.pl = sp.vars, sp.layer
 		ct := &e.tr[start+int(w.ti)]
-		cs := &ent.cp.stmts[w.stmt]
+		cs := w.cs
 		if cs.simple {
-			e.evalSimple(ct, &ent.p.Statements[w.stmt], cs, w.am)
+			e.evalSimple(ct, w.st, cs, w.am)
 		} else {
-			e.evalCompiled(ct, &ent.p.Statements[w.stmt], cs, w.am)
+			e.evalCompiled(ct, w.st, cs, w.am)
 		}
 		if ct.flags&fMatched != 0 {
 			s := &sums[w.span]
