@@ -22,31 +22,27 @@ type resultMore struct {
 
 // The records of r, inline or grown.
 func (r *Result) trs() []ctrace {
-	if m := r.more; m != nil && m.tr != nil {
-		return m.tr[:r.nt]
-	}
-	return r.tr[:r.nt]
+	return records(r.more, func(m *resultMore) []ctrace { return m.tr }, r.tr[:], r.nt)
 }
-
 func (r *Result) xss() []cext {
-	if m := r.more; m != nil && m.xs != nil {
-		return m.xs[:r.nx]
-	}
-	return r.xs[:r.nx]
+	return records(r.more, func(m *resultMore) []cext { return m.xs }, r.xs[:], r.nx)
 }
-
 func (r *Result) lys() []clayer {
-	if m := r.more; m != nil && m.ly != nil {
-		return m.ly[:r.nl]
-	}
-	return r.ly[:r.nl]
+	return records(r.more, func(m *resultMore) []clayer { return m.ly }, r.ly[:], r.nl)
+}
+func (r *Result) sss() []string {
+	return records(r.more, func(m *resultMore) []string { return m.ss }, r.ss[:], r.ns)
 }
 
-func (r *Result) sss() []string {
-	if m := r.more; m != nil && m.ss != nil {
-		return m.ss[:r.ns]
+// records returns the first n records: in the grown buffer of more when
+// there is one, else in the inline array.
+func records[T any](more *resultMore, grown func(*resultMore) []T, inline []T, n uint32) []T {
+	if more != nil {
+		if g := grown(more); g != nil {
+			return g[:n]
+		}
 	}
-	return r.ss[:r.ns]
+	return inline[:n]
 }
 
 // eachPol calls fn with every policy evaluated, in evaluation order (the

@@ -191,3 +191,29 @@ func TestBenchSetDecisions(t *testing.T) {
 	}
 	t.Logf("decisions: %v", seen)
 }
+
+// The allocations of an evaluation are part of its cost (issue 3): one
+// Result for Evaluate (the deny reason is cached per plan), none for
+// EvaluateInto with a reused Result. (A count, not a timing.)
+func TestEvaluateAllocations(t *testing.T) {
+	in := benchInput(t)
+	denied := benchInput(t)
+	denied.Request.Context.Set("aws:SourceIp", "203.0.113.10")
+	Evaluate(in)
+	Evaluate(denied) // (plans, compiled forms and reasons built)
+	res := &Result{}
+	for _, c := range []struct {
+		name string
+		f    func()
+		want float64
+	}{
+		{"Evaluate", func() { Evaluate(in) }, 1},
+		{"Evaluate denied", func() { Evaluate(denied) }, 1},
+		{"EvaluateInto reused", func() { EvaluateInto(in, res) }, 0},
+		{"EvaluateInto reused, denied", func() { EvaluateInto(denied, res) }, 0},
+	} {
+		if got := testing.AllocsPerRun(200, c.f); got != c.want {
+			t.Errorf("%s: %v allocations per run, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -45,7 +45,6 @@ type evaluator struct {
 
 // start prepares e, whose req is set, for an evaluation into res (whose
 // counts are zero): resLayer names the resource policy's layer.
-// evaluateInto has the same code written out.
 func (e *evaluator) start(ref bool, res *Result, resLayer Layer) {
 	e.ref = ref
 	e.ra.init(e.req.Action)
@@ -84,23 +83,7 @@ func (e *evaluator) useMore(m *resultMore) {
 	}
 }
 
-func (e *evaluator) layerName(pl uint8) Layer {
-	switch pl {
-	case plRCP:
-		return LayerRCP
-	case plSCP:
-		return LayerSCP
-	case plVPCE:
-		return LayerVPCE
-	case plIdentity:
-		return LayerIdentity
-	case plBoundary:
-		return LayerBoundary
-	case plSession:
-		return LayerSession
-	}
-	return e.resLayer
-}
+func (e *evaluator) layerName(pl uint8) Layer { return layerNameOf(pl, e.resLayer) }
 
 // roomTraces makes room for n more traces.
 func (e *evaluator) roomTraces(n int) {
@@ -476,24 +459,7 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 		resLayer = LayerResource
 	}
 
-	// (e.start, written out: e is local here, so these stores need no
-	// write barrier.)
-	e.ref = ref
-	e.ra.init(e.req.Action)
-	e.actID = -1
-	if !ref {
-		e.actID = actionID(e.ra.full())
-	}
-	e.tr, e.xs, e.ly, e.ss = res.tr[:], res.xs[:], res.ly[:], res.ss[:]
-	e.resLayer = resLayer
-	if res.more != nil {
-		e.useMore(res.more)
-	}
-	if c := resourceLayerCode(resLayer); c >= 0 {
-		e.resLay = uint32(c)
-	} else {
-		e.resLay = uint32(len(resLayers)) + e.addStr(string(resLayer))
-	}
+	e.start(ref, res, resLayer)
 	e.plan = planFor(in)
 
 	// ---- applicability -------------------------------------------------
@@ -636,21 +602,14 @@ func evaluateInto(in *Input, res *Result, ref bool) *Result {
 	}
 
 	// ---- step 1: explicit deny, in the order RCP, SCP, VPCE, resource, identity, boundary, session.
-	switch {
-	case rcp.applies && rcp.deny:
-		return finish(ExplicitDeny, LayerRCP, e.firstDeny(LayerRCP))
-	case scp.applies && scp.deny:
-		return finish(ExplicitDeny, LayerSCP, e.firstDeny(LayerSCP))
-	case vpce.applies && vpce.deny:
-		return finish(ExplicitDeny, LayerVPCE, e.firstDeny(LayerVPCE))
-	case rp.applies && rp.deny:
-		return finish(ExplicitDeny, resLayer, e.firstDeny(resLayer))
-	case id.applies && id.deny:
-		return finish(ExplicitDeny, LayerIdentity, e.firstDeny(LayerIdentity))
-	case pb.applies && pb.deny:
-		return finish(ExplicitDeny, LayerBoundary, e.firstDeny(LayerBoundary))
-	case sp.applies && sp.deny:
-		return finish(ExplicitDeny, LayerSession, e.firstDeny(LayerSession))
+	for _, c := range [...]struct {
+		l    Layer
+		deny bool
+	}{{LayerRCP, rcp.applies && rcp.deny}, {LayerSCP, scp.applies && scp.deny}, {LayerVPCE, vpce.applies && vpce.deny}, {resLayer, rp.applies && rp.deny},
+		{LayerIdentity, id.applies && id.deny}, {LayerBoundary, pb.applies && pb.deny}, {LayerSession, sp.applies && sp.deny}} {
+		if c.deny {
+			return finish(ExplicitDeny, c.l, e.firstDeny(c.l))
+		}
 	}
 
 	// ---- step 2: guardrails.

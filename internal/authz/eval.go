@@ -59,6 +59,21 @@ type polSummary struct {
 	class       uint8 // code of the strongest matching Allow's class (classOf)
 }
 
+// add folds a statement's trace into the summary (deny: a Deny statement).
+func (s *polSummary) add(ct *ctrace, deny bool) {
+	if ct.flags&fMatched == 0 {
+		return
+	}
+	if deny {
+		s.Deny = true
+		return
+	}
+	s.Allow = true
+	if classRankOf[ct.class] > classRankOf[s.class] {
+		s.class = ct.class
+	}
+}
+
 // run evaluates every statement of p (no short-circuit), appending their
 // traces, in the policy layer pl (its plan entry places it in the layer).
 func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
@@ -113,12 +128,11 @@ func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
 		css = css[:len(stmts)] // (compiledFor guarantees equal lengths)
 	}
 	e.vars, e.pl = vars, pl
-	best := uint8(0) // strongest Allow class code, by classRank
 	if ap := cp.actionPlan(e.actID, &e.ra); ap != nil {
 		// The trivial statements' traces are known; the others are
 		// evaluated into their places.
 		e.addTraces(ap.base)
-		s.Allow, s.Deny, best = ap.allow, ap.deny, ap.best
+		s.Allow, s.Deny, s.class = ap.allow, ap.deny, ap.best
 		for _, i := range ap.work {
 			ct := &e.tr[start+int(i)]
 			cs := &css[i]
@@ -127,16 +141,7 @@ func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
 			} else {
 				e.evalCompiled(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
 			}
-			if ct.flags&fMatched != 0 {
-				if cs.eff == effDeny {
-					s.Deny = true
-				} else {
-					s.Allow = true
-					if classRankOf[ct.class] > classRankOf[best] {
-						best = ct.class
-					}
-				}
-			}
+			s.add(ct, cs.eff == effDeny)
 		}
 	} else {
 		e.roomTraces(len(css))
@@ -154,31 +159,23 @@ func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
 			default:
 				*ct = trivialUnmatched[cs.actKind]
 			}
-			if ct.flags&fMatched != 0 {
-				if cs.eff == effDeny {
-					s.Deny = true
-				} else {
-					s.Allow = true
-					if classRankOf[ct.class] > classRankOf[best] {
-						best = ct.class
-					}
-				}
-			}
+			s.add(ct, cs.eff == effDeny)
 		}
-	}
-	if s.Allow {
-		s.class = best
 	}
 	return s
 }
+
+// actionReason is the reason of a statement whose action does not match,
+// by its kind of action element (akNone, akAction, akNotAction).
+var actionReason = [...]uint8{akNone: rcNoAction, akAction: rcAction, akNotAction: rcNotAction}
 
 // The traces of trivial statements (cStmt.trivial).
 var (
 	trivialMatched   = ctrace{flags: fMatched | fAction | fResource | fPrincipal | fCondsMet, class: 1, cond: uint8(CondTrue), reason: rcMatched}
 	trivialUnmatched = [...]ctrace{
-		akNone:      {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: rcNoAction},
-		akAction:    {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: rcAction},
-		akNotAction: {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: rcNotAction},
+		akNone:      {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: actionReason[akNone]},
+		akAction:    {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: actionReason[akAction]},
+		akNotAction: {flags: fResource | fPrincipal, class: 1, cond: uint8(CondFalse), reason: actionReason[akNotAction]},
 	}
 	// classRankOf is classRank by class code.
 	classRankOf = [...]uint8{0, 3, 2, 2, 1}
@@ -271,58 +268,80 @@ func (e *evaluator) evalStatement(ct *ctrace, st *policy.Statement, am bool, var
 
 	effectOK := st.Effect == policy.Allow || deny
 	if !am || !rm || !pm || !effectOK {
-		ct.cond = uint8(CondFalse)
-		ct.flags = f
-		e.setKeys(ct, keys)
+		actKind, resMode := akNone, rmNone
 		switch {
-		case !effectOK:
-			ct.reason = rcEffect
-		case !am:
-			switch {
-			case st.Action == nil && st.NotAction == nil:
-				ct.reason = rcNoAction
-			case st.NotAction != nil:
-				ct.reason = rcNotAction
-			default:
-				ct.reason = rcAction
-			}
-		case !rm:
-			switch {
-			case st.Resource == nil && st.NotResource == nil:
-				ct.reason = rcNoResource
-			case st.NotResource != nil:
-				ct.reason = rcNotResource
-			case len(unbound) > 0:
-				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "), -1)
-			default:
-				ct.reason = rcResource
-			}
-		case npExempt:
-			ct.reason = rcNotPrincipal
-		default:
-			ct.reason = rcPrincipal
+		case st.Action != nil:
+			actKind = akAction
+		case st.NotAction != nil:
+			actKind = akNotAction
 		}
+		switch {
+		case st.Resource != nil:
+			resMode = rmList
+		case st.NotResource != nil:
+			resMode = rmNotList
+		}
+		e.unmatched(ct, f, keys, !effectOK, am, rm, npExempt, actKind, resMode, unbound)
 		return
 	}
 	cr, keys, why := evaluateConds(keys, st.Conditions, req.Context, vars)
 	e.setKeys(ct, keys)
+	e.condOutcome(ct, f, cr, deny, st.NotPrincipal != nil && deny && req.Principal.HasBoundary, why, -1)
+}
+
+// unmatched records a statement whose effect, action, resource or
+// principal does not match (flags f, missing keys keys): its reason, in
+// that order of precedence.
+func (e *evaluator) unmatched(ct *ctrace, f uint8, keys []string, badEffect, am, rm, npExempt bool, actKind, resMode uint8, unbound []string) {
+	ct.flags = f
+	ct.cond = uint8(CondFalse)
+	e.setKeys(ct, keys)
+	switch {
+	case badEffect:
+		ct.reason = rcEffect
+	case !am:
+		ct.reason = actionReason[actKind]
+	case !rm:
+		switch {
+		case resMode == rmNone:
+			ct.reason = rcNoResource
+		case resMode >= rmNotAll:
+			ct.reason = rcNotResource
+		case len(unbound) > 0:
+			e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "), -1)
+		default:
+			ct.reason = rcResource
+		}
+	case npExempt:
+		ct.reason = rcNotPrincipal
+	default:
+		ct.reason = rcPrincipal
+	}
+}
+
+// condOutcome records the outcome cr of the conditions of a statement
+// whose other elements match (flags f): matched, not matched, or matched by
+// failing closed (a Deny whose condition could not be evaluated).
+// npBoundary: a NotPrincipal Deny that applies because of a permissions
+// boundary. why is the conditions' reason (ref: its condWhy, or -1).
+func (e *evaluator) condOutcome(ct *ctrace, f uint8, cr CondResult, deny, npBoundary bool, why string, ref int64) {
 	ct.cond = uint8(cr)
 	switch cr {
 	case CondTrue:
 		f |= fCondsMet | fMatched
 		ct.reason = rcMatched
-		if st.NotPrincipal != nil && deny && req.Principal.HasBoundary {
+		if npBoundary {
 			ct.reason = rcNPBoundary
 		}
 	case CondError:
 		if deny {
 			f |= fMatched | fFailClosed
-			e.setWhy(ct, rcFailClosed, why, -1)
+			e.setWhy(ct, rcFailClosed, why, ref)
 		} else {
-			e.setWhy(ct, rcWhy, why, -1)
+			e.setWhy(ct, rcWhy, why, ref)
 		}
 	default:
-		e.setWhy(ct, rcWhy, why, -1)
+		e.setWhy(ct, rcWhy, why, ref)
 	}
 	ct.flags = f
 }
@@ -567,37 +586,7 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 		}
 	}
 	if !am || !rm || !pm || cs.eff == effOther {
-		ct.flags = f
-		ct.cond = uint8(CondFalse)
-		e.setKeys(ct, keys)
-		switch {
-		case cs.eff == effOther:
-			ct.reason = rcEffect
-		case !am:
-			switch cs.actKind {
-			case akNone:
-				ct.reason = rcNoAction
-			case akNotAction:
-				ct.reason = rcNotAction
-			default:
-				ct.reason = rcAction
-			}
-		case !rm:
-			switch {
-			case cs.resMode == rmNone:
-				ct.reason = rcNoResource
-			case cs.resMode >= rmNotAll:
-				ct.reason = rcNotResource
-			case len(unbound) > 0:
-				e.setWhy(ct, rcWhy, reasonResourceUnbound+strings.Join(unbound, ", "), -1)
-			default:
-				ct.reason = rcResource
-			}
-		case npExempt:
-			ct.reason = rcNotPrincipal
-		default:
-			ct.reason = rcPrincipal
-		}
+		e.unmatched(ct, f, keys, cs.eff == effOther, am, rm, npExempt, cs.actKind, cs.resMode, unbound)
 		return
 	}
 	cr, why, ref := CondTrue, "", int64(-1)
@@ -608,25 +597,12 @@ func (e *evaluator) evalCompiled(ct *ctrace, st *policy.Statement, cs *cStmt, am
 		cr, keys, why, ref = evalCompiledConds(keys, st.Conditions, cs.conds, req.Context, vars)
 	}
 	e.setKeys(ct, keys)
-	ct.cond = uint8(cr)
-	switch cr {
-	case CondTrue:
-		f |= fCondsMet | fMatched
-		ct.reason = rcMatched
-		if cs.prMode == pmNot && deny && req.Principal.HasBoundary {
-			ct.reason = rcNPBoundary
-		}
-	case CondError:
-		if deny {
-			f |= fMatched | fFailClosed
-			e.setWhy(ct, rcFailClosed, why, ref)
-		} else {
-			e.setWhy(ct, rcWhy, why, ref)
-		}
-	default:
-		e.setWhy(ct, rcWhy, why, ref)
+	npBoundary := cs.prMode == pmNot && deny && req.Principal.HasBoundary
+	if cr == CondTrue && !npBoundary { // (condOutcome's common case, inline)
+		ct.cond, ct.flags, ct.reason = uint8(CondTrue), f|fCondsMet|fMatched, rcMatched
+		return
 	}
-	ct.flags = f
+	e.condOutcome(ct, f, cr, deny, npBoundary, why, ref)
 }
 
 // evalSimple is evalCompiled for a simple statement (cStmt.simple): no
@@ -657,14 +633,7 @@ func (e *evaluator) evalSimple(ct *ctrace, st *policy.Statement, cs *cStmt, am b
 		ct.flags, ct.cond, ct.reason = f|fCondsMet|fMatched, uint8(CondTrue), rcMatched
 		return
 	case !am:
-		switch cs.actKind {
-		case akNone:
-			ct.reason = rcNoAction
-		case akNotAction:
-			ct.reason = rcNotAction
-		default:
-			ct.reason = rcAction
-		}
+		ct.reason = actionReason[cs.actKind]
 	case !rm:
 		ct.reason = rcResource
 	default:

@@ -174,17 +174,7 @@ func (e *evaluator) evalPlanned(in *Input, mask uint16, ls *layerSums) bool {
 		} else {
 			e.evalCompiled(ct, w.st, cs, w.am)
 		}
-		if ct.flags&fMatched != 0 {
-			s := &sums[w.span]
-			if cs.eff == effDeny {
-				s.Deny = true
-			} else {
-				s.Allow = true
-				if classRankOf[ct.class] > classRankOf[s.class] {
-					s.class = ct.class
-				}
-			}
-		}
+		sums[w.span].add(ct, cs.eff == effDeny)
 	}
 	for i := range rp.spans {
 		if sp := &rp.spans[i]; sp.dup >= 0 {

@@ -158,7 +158,16 @@ type tracePol struct {
 }
 
 func (r *Result) polLayer(tp *tracePol) Layer {
-	switch tp.layer {
+	if tp.layer == plResource {
+		return r.resourceLayer()
+	}
+	return layerNameOf(tp.layer, "")
+}
+
+// layerNameOf is the name of policy layer pl; res names the resource
+// policy's layer (Input.ResourceLayer).
+func layerNameOf(pl uint8, res Layer) Layer {
+	switch pl {
 	case plRCP:
 		return LayerRCP
 	case plSCP:
@@ -172,7 +181,7 @@ func (r *Result) polLayer(tp *tracePol) Layer {
 	case plSession:
 		return LayerSession
 	}
-	return r.resourceLayer()
+	return res
 }
 
 // Resource-policy layer names (Result.resLay; larger values are 1 + an
