@@ -310,7 +310,7 @@ func TestDifferentialLarge(t *testing.T) {
 			t.Fatalf("counts disagree")
 		}
 		var each []StatementTrace
-		res.EachMatched(func(st *StatementTrace) { each = append(each, *st) })
+		res.EachMatched(func(st StatementTrace) { each = append(each, st) })
 		if !reflect.DeepEqual(each, res.Matched()) {
 			t.Fatalf("EachMatched differs from Matched")
 		}

@@ -213,17 +213,16 @@ func (r *Result) Matched() []StatementTrace {
 }
 
 // EachMatched calls fn with each statement that matched, in evaluation
-// order, without building a slice (t is valid during the call only).
-func (r *Result) EachMatched(fn func(t *StatementTrace)) {
+// order, without building a slice.
+func (r *Result) EachMatched(fn func(t StatementTrace)) {
 	traces := r.trs()
-	var t StatementTrace
 	i := 0
 	eachPol(r.plan, r.lmask, func(tp tracePol) bool {
 		for s := 0; s < int(tp.n) && i < len(traces); s, i = s+1, i+1 {
 			if ct := &traces[i]; ct.flags&fMatched != 0 {
-				t = StatementTrace{}
+				var t StatementTrace
 				r.spell(ct, &tp, s, &t)
-				fn(&t)
+				fn(t)
 			}
 		}
 		return true

@@ -144,7 +144,7 @@ func (in *inputs) result(st *stage) *Result {
 		r.MissingContextKeys = make([]string, 0, nMissing)
 	}
 	in.eachResult(st, func(res *authz.Result) {
-		res.EachMatched(func(t *authz.StatementTrace) {
+		res.EachMatched(func(t authz.StatementTrace) {
 			idx := t.PolicyIndex
 			if t.Layer == authz.LayerSCP || t.Layer == authz.LayerRCP {
 				idx = t.PolicyIndex*1000 + t.SubIndex
@@ -302,10 +302,10 @@ func (in *inputs) explain(st *stage, r *Result) string {
 			if res == nil {
 				continue
 			}
-			res.EachMatched(func(t *authz.StatementTrace) {
+			res.EachMatched(func(t authz.StatementTrace) {
 				if (st.decision == authz.ExplicitDeny && t.Effect == policy.Deny && res == st.res) || (st.decision == authz.Allowed && t.Effect == policy.Allow) {
 					b.WriteString("  ")
-					writeStatementRef(&b, t)
+					writeStatementRef(&b, &t)
 					b.WriteByte(' ')
 					b.WriteString(strings.ToLower(string(t.Effect)))
 					b.WriteString(" matches\n")
