@@ -9,6 +9,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/s3access/terraform-provider-s3access/internal/memo"
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
 )
 
@@ -847,14 +848,8 @@ func compilePolicy(p *policy.Policy) *cPolicy {
 }
 
 // compiledCache maps *policy.Policy to *cPolicy. Parsed policies are shared
-// and immutable in practice (policy.ParseCached); the cache is bounded by
-// dropping everything when it grows past maxCompiled entries.
-var (
-	compiledCache sync.Map
-	compiledCount atomic.Int64
-)
-
-const maxCompiled = 1 << 13
+// and immutable (policy.ParseCached); the memo is bounded.
+var compiledCache = memo.New[*policy.Policy, *cPolicy](1 << 13)
 
 // compiledSlots is a direct-mapped, lock-free front of compiledCache
 // indexed by the policy's address (heap objects do not move).
@@ -898,17 +893,10 @@ func (cp *cPolicy) current(p *policy.Policy, vars bool) bool {
 }
 
 func compiledFromMap(p *policy.Policy) *cPolicy {
-	if v, ok := compiledCache.Load(p); ok {
-		// Only *cPolicy values are stored; anything else is recompiled.
-		if cp, isCP := v.(*cPolicy); isCP && cp.current(p, p.VariablesEnabled()) {
-			return cp
-		}
+	if cp, ok := compiledCache.Load(p); ok && cp.current(p, p.VariablesEnabled()) {
+		return cp
 	}
 	cp := compilePolicy(p)
-	if compiledCount.Add(1) > maxCompiled {
-		compiledCache.Clear()
-		compiledCount.Store(1)
-	}
 	compiledCache.Store(p, cp)
 	return cp
 }

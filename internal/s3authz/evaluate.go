@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/s3access/terraform-provider-s3access/internal/authz"
+	"github.com/s3access/terraform-provider-s3access/internal/memo"
 	"github.com/s3access/terraform-provider-s3access/internal/policy"
 	"github.com/s3access/terraform-provider-s3access/internal/s3model"
 )
@@ -479,32 +479,20 @@ func (in *inputs) sourceKMS() bool {
 // denyOnly keeps the Deny statements of a policy (with their positions).
 // Policies are immutable, so the result is remembered per policy: the
 // evaluator then reuses its compiled form and evaluation plans instead of
-// compiling a new policy for every request (bounded: the memo is dropped
-// when it grows past maxDenyOnly entries).
+// compiling a new policy for every request.
 func denyOnly(p *policy.Policy) *policy.Policy {
 	if p == nil {
 		return nil
 	}
 	if q, ok := denyOnlyMemo.Load(p); ok {
-		if qp, isPol := q.(*policy.Policy); isPol {
-			return qp
-		}
+		return q
 	}
 	q := makeDenyOnly(p)
-	if denyOnlyCount.Add(1) > maxDenyOnly {
-		denyOnlyMemo.Clear()
-		denyOnlyCount.Store(1)
-	}
 	denyOnlyMemo.Store(p, q)
 	return q
 }
 
-var (
-	denyOnlyMemo  sync.Map // *policy.Policy -> *policy.Policy
-	denyOnlyCount atomic.Int64
-)
-
-const maxDenyOnly = 1024
+var denyOnlyMemo = memo.New[*policy.Policy, *policy.Policy](1024)
 
 func makeDenyOnly(p *policy.Policy) *policy.Policy {
 	q := *p
