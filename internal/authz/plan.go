@@ -40,7 +40,6 @@ type plan struct {
 	// layer L are ents[first[L]:first[L+1]].
 	first [plSession + 2]int32
 	key   []uintptr // the input's shape (inputKey), for the cache
-	hash  uintptr   // hashInput of that shape
 	// rps holds the request plans (reqplan.go), by action id.
 	rps atomic.Pointer[[]*rpSlot]
 }
@@ -110,25 +109,21 @@ var planSlots [256]atomic.Pointer[plan]
 
 // planFor returns the plan of in, cached by its shape.
 func planFor(in *Input) *plan {
-	h, n := hashInput(in)
-	slot := &planSlots[(h^h>>17)%uintptr(len(planSlots))]
-	if pl := slot.Load(); pl != nil && pl.hash == h && len(pl.key) == n && pl.matches(in) {
-		return pl
-	}
 	var k keyBuf
 	inputKey(in, &k)
 	if k.full {
 		return makePlan(in, nil)
 	}
-	pl := makePlan(in, append([]uintptr(nil), k.w[:k.n]...))
-	pl.hash = h
+	key := k.w[:k.n]
+	h := hashKey(key)
+	slot := &planSlots[(h^h>>17)%uintptr(len(planSlots))]
+	if pl := slot.Load(); pl != nil && equalKey(pl.key, key) {
+		return pl
+	}
+	pl := makePlan(in, append([]uintptr(nil), key...))
 	slot.Store(pl)
 	return pl
 }
-
-// Hashing and comparing an input's shape without building its key
-// (inputKey is the reference: the three walk the input alike).
-func mixKey(h, w uintptr) uintptr { return (h ^ w) * 1099511628211 }
 
 func polAddr(p *policy.Policy) uintptr {
 	// Safe: the address is only compared and hashed, never turned back
@@ -136,80 +131,24 @@ func polAddr(p *policy.Policy) uintptr {
 	return uintptr(unsafe.Pointer(p))
 }
 
-// hashInput returns the hash of in's key and the key's length.
-func hashInput(in *Input) (h uintptr, n int) {
-	h = 1469598103934665603
-	h, n = mixKey(h, keyLayer+uintptr(plRCP)), n+1
-	for _, level := range in.RCPs {
-		h, n = mixKey(h, keyLevel), n+1
-		for _, p := range level {
-			h = mixKey(h, polAddr(p))
-		}
-		n += len(level)
+func hashKey(key []uintptr) uintptr {
+	h := uintptr(1469598103934665603)
+	for _, w := range key {
+		h = (h ^ w) * 1099511628211
 	}
-	h, n = mixKey(h, keyLayer+uintptr(plSCP)), n+1
-	for _, level := range in.SCPs {
-		h, n = mixKey(h, keyLevel), n+1
-		for _, p := range level {
-			h = mixKey(h, polAddr(p))
-		}
-		n += len(level)
-	}
-	h = mixKey(mixKey(h, keyLayer+uintptr(plVPCE)), polAddr(in.VPCE))
-	h = mixKey(mixKey(h, keyLayer+uintptr(plResource)), polAddr(in.Resource))
-	h = mixKey(h, keyLayer+uintptr(plIdentity))
-	for _, p := range in.Identity {
-		h = mixKey(h, polAddr(p))
-	}
-	h = mixKey(mixKey(h, keyLayer+uintptr(plBoundary)), polAddr(in.Boundary))
-	h = mixKey(mixKey(h, keyLayer+uintptr(plSession)), polAddr(in.Session))
-	return h, n + 9 + len(in.Identity)
+	return h
 }
 
-// matches reports whether in's key is pl.key (whose length is checked).
-func (pl *plan) matches(in *Input) bool {
-	key := pl.key
-	i := 0
-	eq := func(w uintptr) bool {
-		ok := i < len(key) && key[i] == w
-		i++
-		return ok
-	}
-	if !eq(keyLayer + uintptr(plRCP)) {
+func equalKey(a, b []uintptr) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for _, level := range in.RCPs {
-		if !eq(keyLevel) {
-			return false
-		}
-		for _, p := range level {
-			if !eq(polAddr(p)) {
-				return false
-			}
-		}
-	}
-	if !eq(keyLayer + uintptr(plSCP)) {
-		return false
-	}
-	for _, level := range in.SCPs {
-		if !eq(keyLevel) {
-			return false
-		}
-		for _, p := range level {
-			if !eq(polAddr(p)) {
-				return false
-			}
-		}
-	}
-	if !eq(keyLayer+uintptr(plVPCE)) || !eq(polAddr(in.VPCE)) || !eq(keyLayer+uintptr(plResource)) || !eq(polAddr(in.Resource)) || !eq(keyLayer+uintptr(plIdentity)) {
-		return false
-	}
-	for _, p := range in.Identity {
-		if !eq(polAddr(p)) {
+	for i := range a {
+		if a[i] != b[i] {
 			return false
 		}
 	}
-	return eq(keyLayer+uintptr(plBoundary)) && eq(polAddr(in.Boundary)) && eq(keyLayer+uintptr(plSession)) && eq(polAddr(in.Session)) && i == len(key)
+	return true
 }
 
 // makePlan builds the plan of in (key: its cache key, or nil).
