@@ -191,10 +191,7 @@ func (e *evaluator) ext(ct *ctrace) *cext {
 
 // whyText is Result.whyText during the evaluation.
 func (e *evaluator) whyText(why uint32, tp *tracePol, s int) string {
-	if why&whyCond == 0 {
-		return e.ss[why]
-	}
-	return condReason(tp.p, s, int(why&^whyCond>>4), uint8(why&15))
+	return whyTextIn(e.ss, why, tp, s)
 }
 
 // addGlobal adds k to the request-wide list unless present (case-insensitively).
@@ -285,37 +282,43 @@ type layerSums struct {
 // reference path, and requests without a request plan).
 func (e *evaluator) evalEach(in *Input, mask uint16, ls *layerSums) {
 	ls.missing = [2]int{-1, -1}
-	if mask&(1<<plRCP) != 0 {
-		ls.s[plRCP].Deny, ls.missing[0] = e.chain(in.RCPs, plRCP)
-	}
-	if mask&(1<<plSCP) != 0 {
-		ls.s[plSCP].Deny, ls.missing[1] = e.chain(in.SCPs, plSCP)
-	}
-	if mask&(1<<plVPCE) != 0 {
-		e.enter(plVPCE)
-		ls.s[plVPCE] = e.run(in.VPCE, plVPCE)
-	}
-	if mask&(1<<plResource) != 0 {
-		e.enter(plResource)
-		ls.s[plResource] = e.run(in.Resource, plResource)
-	}
-	if mask&(1<<plIdentity) != 0 {
-		e.enter(plIdentity)
-		id := &ls.s[plIdentity]
-		for _, pol := range in.Identity {
-			pe := e.run(pol, plIdentity)
-			id.Allow = id.Allow || pe.Allow
-			id.Deny = id.Deny || pe.Deny
+	for l := plRCP; l <= plSession; l++ {
+		if mask&(1<<l) == 0 {
+			continue
+		}
+		switch l {
+		case plRCP:
+			ls.s[l].Deny, ls.missing[0] = e.chain(in.RCPs, l)
+		case plSCP:
+			ls.s[l].Deny, ls.missing[1] = e.chain(in.SCPs, l)
+		case plIdentity:
+			e.enter(l)
+			for _, pol := range in.Identity {
+				pe := e.run(pol, l)
+				ls.s[l].Allow = ls.s[l].Allow || pe.Allow
+				ls.s[l].Deny = ls.s[l].Deny || pe.Deny
+			}
+		default:
+			e.enter(l)
+			ls.s[l] = e.run(in.single(l), l)
 		}
 	}
-	if mask&(1<<plBoundary) != 0 {
-		e.enter(plBoundary)
-		ls.s[plBoundary] = e.run(in.Boundary, plBoundary)
+}
+
+// single returns the policy of a one-policy layer (VPC endpoint, resource,
+// boundary, session).
+func (in *Input) single(l uint8) *policy.Policy {
+	switch l {
+	case plVPCE:
+		return in.VPCE
+	case plResource:
+		return in.Resource
+	case plBoundary:
+		return in.Boundary
+	case plSession:
+		return in.Session
 	}
-	if mask&(1<<plSession) != 0 {
-		e.enter(plSession)
-		ls.s[plSession] = e.run(in.Session, plSession)
-	}
+	return nil
 }
 
 // layerEval is the summary of one layer (possibly several policies).
@@ -355,34 +358,10 @@ func (e *evaluator) verdict(pl uint8, le *layerEval) clayer {
 func (e *evaluator) chain(levels [][]*policy.Policy, pl uint8) (deny bool, missingLevel int) {
 	missingLevel = -1
 	e.enter(pl)
-	base := e.cur
-	// A policy attached at several levels (FullAWSAccess at the root, the
-	// OUs and the account) has the same traces at each (planEnt.dup): they
-	// are copied.
-	var starts [8]int32
-	var sums [8]polSummary
 	for li, level := range levels {
 		levelAllow := false
 		for _, p := range level {
-			if p == nil {
-				continue
-			}
-			var pe polSummary
-			k := e.cur - base
-			if ent := e.entry(p); ent != nil && ent.dup >= 0 && ent.dup < int32(len(starts)) {
-				e.cur++
-				n := len(p.Statements)
-				e.roomTraces(n)
-				copy(e.tr[e.nt:], e.tr[starts[ent.dup]:int(starts[ent.dup])+n])
-				e.nt += n
-				pe = sums[ent.dup]
-			} else {
-				start := e.nt
-				pe = e.run(p, pl)
-				if k < int32(len(starts)) {
-					starts[k], sums[k] = int32(start), pe
-				}
-			}
+			pe := e.run(p, pl)
 			deny = deny || pe.Deny
 			levelAllow = levelAllow || pe.Allow
 		}

@@ -851,35 +851,15 @@ func compilePolicy(p *policy.Policy) *cPolicy {
 // and immutable (policy.ParseCached); the memo is bounded.
 var compiledCache = memo.New[*policy.Policy, *cPolicy](1 << 13)
 
-// compiledSlots is a direct-mapped, lock-free front of compiledCache
-// indexed by the policy's address (heap objects do not move).
-type compiledEntry struct {
-	p  *policy.Policy
-	cp *cPolicy
-}
-
-var compiledSlots [1024]atomic.Pointer[compiledEntry]
-
-func compiledSlot(p *policy.Policy) *atomic.Pointer[compiledEntry] {
-	// Safe: the address is only hashed to pick a slot, never converted back
-	// to a pointer; a slot hit is confirmed by comparing e.p == p, so a
-	// collision costs a recompile, never a wrong policy.
-	h := uintptr(unsafe.Pointer(p))
-	h ^= h >> 13
-	return &compiledSlots[(h>>4)%uintptr(len(compiledSlots))]
-}
-
 // compiledFor returns the compiled form of p; vars is p.VariablesEnabled()
-// (computed once by the caller).
+// (computed once by the caller). Evaluations take it from their plan
+// (plan.go); this is the lookup when a plan is made.
 func compiledFor(p *policy.Policy, vars bool) *cPolicy {
-	slot := compiledSlot(p)
-	if e := slot.Load(); e != nil && e.p == p {
-		if e.cp.current(p, vars) {
-			return e.cp
-		}
+	if cp, ok := compiledCache.Load(p); ok && cp.current(p, vars) {
+		return cp
 	}
-	cp := compiledFromMap(p)
-	slot.Store(&compiledEntry{p: p, cp: cp})
+	cp := compilePolicy(p)
+	compiledCache.Store(p, cp)
 	return cp
 }
 
@@ -890,15 +870,6 @@ func (cp *cPolicy) current(p *policy.Policy, vars bool) bool {
 		return false
 	}
 	return len(p.Statements) == 0 || cp.base == &p.Statements[0]
-}
-
-func compiledFromMap(p *policy.Policy) *cPolicy {
-	if cp, ok := compiledCache.Load(p); ok && cp.current(p, p.VariablesEnabled()) {
-		return cp
-	}
-	cp := compilePolicy(p)
-	compiledCache.Store(p, cp)
-	return cp
 }
 
 // evalFast is evalCondition1 for a fast condition (no qualifier) and a

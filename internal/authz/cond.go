@@ -236,6 +236,18 @@ func sameString(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
+// appendUniqueTo appends s to list unless an entry equals it ASCII/Unicode
+// case-insensitively (the de-duplication of appendUnique, without the
+// initial allocation: list may be a slice of the evaluator's string table).
+func appendUniqueTo(list []string, s string) []string {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
 // appendUniqueOrMake is appendUnique for a list that may be a slice of a
 // scratch buffer: it allocates (like appendUnique) only when list is nil.
 func appendUniqueOrMake(list []string, s string) []string {

@@ -103,21 +103,10 @@ func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
 			var ct ctrace
 			e.evalStatement(&ct, st, refActionMatched(st, e.req.Action), vars, layer)
 			e.addTraces([]ctrace{ct})
-			if ct.flags&fMatched != 0 {
-				switch st.Effect {
-				case policy.Deny:
-					s.Deny = true
-				case policy.Allow:
-					s.Allow = true
-					if classRankOf[ct.class] > classRankOf[s.class] {
-						s.class = ct.class
-					}
-				}
-			}
+			s.add(&ct, st.Effect != policy.Allow) // (only Allow and Deny statements match)
 		}
 		return s
 	}
-	start := e.nt
 	cp := ent.cp
 	if !cp.current(p, vars) {
 		cp = compiledFor(p, vars)
@@ -128,39 +117,31 @@ func (e *evaluator) run(p *policy.Policy, pl uint8) polSummary {
 		css = css[:len(stmts)] // (compiledFor guarantees equal lengths)
 	}
 	e.vars, e.pl = vars, pl
-	if ap := cp.actionPlan(e.actID, &e.ra); ap != nil {
-		// The trivial statements' traces are known; the others are
-		// evaluated into their places.
-		e.addTraces(ap.base)
-		s.Allow, s.Deny, s.class = ap.allow, ap.deny, ap.best
-		for _, i := range ap.work {
-			ct := &e.tr[start+int(i)]
-			cs := &css[i]
-			if cs.simple {
-				e.evalSimple(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
-			} else {
-				e.evalCompiled(ct, &stmts[i], cs, ap.mask>>i&1 != 0)
-			}
-			s.add(ct, cs.eff == effDeny)
+	ap := cp.actionPlan(e.actID, &e.ra) // (nil: matched statement by statement)
+	e.roomTraces(len(css))
+	for i := range css {
+		cs := &css[i]
+		var am bool
+		if ap != nil {
+			am = ap.mask>>uint(i)&1 != 0
+		} else {
+			am = cs.actionMatched(&e.ra)
 		}
-	} else {
-		e.roomTraces(len(css))
-		for i := range css {
-			cs := &css[i]
-			am := cs.actionMatched(&e.ra)
-			ct := &e.tr[e.nt]
-			e.nt++
-			switch {
-			case !cs.trivial:
-				*ct = ctrace{}
-				e.evalCompiled(ct, &stmts[i], cs, am)
-			case am:
-				*ct = trivialMatched
-			default:
-				*ct = trivialUnmatched[cs.actKind]
-			}
-			s.add(ct, cs.eff == effDeny)
+		ct := &e.tr[e.nt]
+		e.nt++
+		switch {
+		case cs.trivial && am:
+			*ct = trivialMatched
+		case cs.trivial:
+			*ct = trivialUnmatched[cs.actKind]
+		case cs.simple:
+			*ct = ctrace{}
+			e.evalSimple(ct, &stmts[i], cs, am)
+		default:
+			*ct = ctrace{}
+			e.evalCompiled(ct, &stmts[i], cs, am)
 		}
+		s.add(ct, cs.eff == effDeny)
 	}
 	return s
 }

@@ -201,17 +201,11 @@ func makePlan(in *Input, key []uintptr) *plan {
 // singlePlan is the plan of one policy in layer pl (EvaluatePolicy).
 func singlePlan(p *policy.Policy, pl uint8, idx int) *plan {
 	out := &plan{}
-	for l := range out.first {
-		if uint8(l) > pl {
+	if p != nil {
+		out.ents = []planEnt{{p: p, cp: compiledFor(p, p.VariablesEnabled()), layer: pl, dup: -1, idx: int32(idx)}}
+		for l := pl + 1; int(l) < len(out.first); l++ {
 			out.first[l] = 1
 		}
 	}
-	if p == nil {
-		for l := range out.first {
-			out.first[l] = 0
-		}
-		return out
-	}
-	out.ents = []planEnt{{p: p, cp: compiledFor(p, p.VariablesEnabled()), layer: pl, dup: -1, idx: int32(idx)}}
 	return out
 }

@@ -107,8 +107,14 @@ func condWhy(ci int, rk uint8) uint32 { return whyCond | uint32(ci)<<4 | uint32(
 
 // whyText returns the reason recorded as why for statement s of tp.
 func (r *Result) whyText(why uint32, tp *tracePol, s int) string {
+	return whyTextIn(r.sss(), why, tp, s)
+}
+
+// whyTextIn is the reason recorded as why (string table strs) for
+// statement s of tp.
+func whyTextIn(strs []string, why uint32, tp *tracePol, s int) string {
 	if why&whyCond == 0 {
-		return r.sss()[why]
+		return strs[why]
 	}
 	return condReason(tp.p, s, int(why&^whyCond>>4), uint8(why&15))
 }
@@ -398,13 +404,7 @@ func (r *Result) Layers() []LayerResult {
 // LayerAt returns the i-th layer verdict of Layers.
 func (r *Result) LayerAt(i int) LayerResult {
 	cl := &r.lys()[i]
-	var name Layer
-	if cl.pl == plGrant {
-		name = Layer(r.sss()[cl.arg-1])
-	} else {
-		name = r.polLayer(&tracePol{layer: cl.pl})
-	}
-	lr := LayerResult{Layer: name, Result: verdictOf[cl.verdict]}
+	lr := LayerResult{Layer: r.verdictLayer(cl), Result: verdictOf[cl.verdict]}
 	switch cl.detail {
 	case dcStr:
 		lr.Detail = r.sss()[cl.arg]
@@ -423,18 +423,22 @@ func (r *Result) LayerAt(i int) LayerResult {
 func (r *Result) Verdict(l Layer) (LayerVerdict, bool) {
 	lys := r.lys()
 	for i := range lys {
-		cl := &lys[i]
-		var name Layer
-		if cl.pl == plGrant {
-			name = Layer(r.sss()[cl.arg-1])
-		} else {
-			name = r.polLayer(&tracePol{layer: cl.pl})
-		}
-		if name == l {
-			return verdictOf[cl.verdict], true
+		if r.verdictLayer(&lys[i]) == l {
+			return verdictOf[lys[i].verdict], true
 		}
 	}
 	return "", false
+}
+
+// verdictLayer is the name of the layer of verdict cl.
+func (r *Result) verdictLayer(cl *clayer) Layer {
+	switch cl.pl {
+	case plGrant:
+		return Layer(r.sss()[cl.arg-1])
+	case plResource:
+		return r.resourceLayer()
+	}
+	return layerNameOf(cl.pl, "")
 }
 
 // resourceLayerCode returns the Result.resLay code of layer l, -1 when it
